@@ -1,0 +1,38 @@
+// Poisson arrivals: independent exponential gaps with mean 1/rate — the memoryless traffic of
+// many independent callers, and the arrival process the closed forms (Erlang B, Little) assume.
+//
+//   arrivals: { type: poisson, rate: 20/s }
+#include "models/builtin.hpp"
+
+namespace lsim::models {
+namespace {
+
+class PoissonArrivals final : public ArrivalProcess {
+ public:
+  PoissonArrivals(double rate, RngStream rng) : rate_(rate), rng_(std::move(rng)) {}
+  std::optional<Time> next(Time previous) override {
+    if (rate_ <= 0) return std::nullopt;
+    // At least 1 µs later: two arrivals of one workload never share a microsecond.
+    const Duration gap = std::max(Duration{1}, to_duration(rng_.exponential(rate_)));
+    return previous + gap;
+  }
+  [[nodiscard]] double mean_rate_per_s() const override { return rate_; }
+
+ private:
+  const double rate_;
+  RngStream rng_;
+};
+
+}  // namespace
+
+void register_poisson_arrivals(Registry<ArrivalProcess>& r) {
+  r.add({.type = "poisson",
+         .summary = "Independent arrivals: exponential gaps with mean 1/rate.",
+         .params = {{"rate", "rate (e.g. 20/s, 300/m)", "required", "mean arrival rate"}},
+         .make = [](ParamReader& p, RngStream rng) -> std::unique_ptr<ArrivalProcess> {
+           const double rate = p.rate_per_s("rate");
+           return std::make_unique<PoissonArrivals>(rate, std::move(rng));
+         }});
+}
+
+}  // namespace lsim::models

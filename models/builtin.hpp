@@ -1,0 +1,35 @@
+// Registration functions of the built-in models, one per model file; register_builtin_models()
+// calls them all. Adding a model = one file + one line here + one line in register_builtin.cpp.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "sim/core/registry.hpp"
+#include "sim/lambda/instance.hpp"
+#include "sim/lambda/policies.hpp"
+#include "sim/lambda/registries.hpp"
+
+namespace lsim::models {
+
+void register_poisson_arrivals(Registry<ArrivalProcess>& r);
+void register_constant_arrivals(Registry<ArrivalProcess>& r);
+
+// Distributions serve both `duration:` and `cold_start:`.
+void register_constant_distribution(Registry<DurationDistribution>& r);
+void register_exponential_distribution(Registry<DurationDistribution>& r);
+void register_uniform_distribution(Registry<DurationDistribution>& r);
+void register_lognormal_distribution(Registry<DurationDistribution>& r);
+void register_empirical_distribution(Registry<DurationDistribution>& r);
+
+void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
+
+void register_reuse_policies(Registry<ReusePolicy>& r);
+
+}  // namespace lsim::models
+
+namespace lsim {
+/// Fills every registry with the built-in models.
+void register_builtin_models(Registries& registries);
+}  // namespace lsim

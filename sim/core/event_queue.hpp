@@ -1,0 +1,129 @@
+// The pending-event set: a 4-ary min-heap ordered totally by (time, phase, sequence number), with
+// lazy cancellation. Knows nothing about Lambda: the payload type is a template parameter.
+//
+// Ordering rule (the one place it is stated): events fire in increasing time; within one instant
+// in increasing phase (the platform defines phases so that releases come before expiries, and
+// expiries before arrivals); within one (time, phase) in the order they were pushed (FIFO).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "sim/core/check.hpp"
+#include "sim/core/time.hpp"
+
+namespace lsim {
+
+/// Handle of a pushed event, for cancel(). Values are unique within one queue.
+enum class EventId : std::uint64_t {};
+
+struct EventKey {
+  Time at;
+  std::uint8_t phase = 0;
+  std::uint64_t seq = 0;
+  auto operator<=>(const EventKey&) const = default;  // member order = comparison order
+};
+
+template <class Payload>
+class EventQueue {
+ public:
+  struct Due {
+    EventKey key;
+    Payload event;
+  };
+
+  /// Schedules `event` at (`at`, `phase`). O(log n); allocates only when the heap outgrows its
+  /// capacity (amortised, never per event in steady state).
+  EventId push(Time at, std::uint8_t phase, Payload event) {
+    const std::uint64_t seq = next_seq_++;
+    LSIM_CHECK(seq < kSeqLimit, "event sequence number overflow");
+    Entry e{at.time_since_epoch().count(), (std::uint64_t{phase} << kSeqBits) | seq,
+            std::move(event)};
+    heap_.push_back(std::move(e));
+    sift_up(heap_.size() - 1);
+    return EventId{seq};
+  }
+
+  /// Marks a pending event: it stays queued and pop() skips it. Cancelling an event that already
+  /// fired or was cancelled is a bug in the caller. Costs nothing on pop() while none is marked.
+  void cancel(EventId id) { cancelled_.insert(static_cast<std::uint64_t>(id)); }
+
+  /// Removes and returns the earliest event that is not cancelled.
+  std::optional<Due> pop() {
+    while (!heap_.empty()) {
+      Entry top = std::move(heap_.front());
+      remove_top();
+      const std::uint64_t seq = top.order & (kSeqLimit - 1);
+      if (!cancelled_.empty() && cancelled_.erase(seq) > 0) continue;
+      return Due{EventKey{Time{Duration{top.time}}, static_cast<std::uint8_t>(top.order >> kSeqBits),
+                          seq},
+                 std::move(top.event)};
+    }
+    return std::nullopt;
+  }
+
+  /// Time of the earliest entry (possibly a cancelled one), or nullopt when empty.
+  [[nodiscard]] std::optional<Time> next_time() const {
+    if (heap_.empty()) return std::nullopt;
+    return Time{Duration{heap_.front().time}};
+  }
+
+  [[nodiscard]] bool empty() const { return heap_.size() == cancelled_.size(); }
+  /// Entries held, including cancelled ones not yet skipped.
+  [[nodiscard]] std::size_t size() const { return heap_.size(); }
+  void reserve(std::size_t n) { heap_.reserve(n); }
+
+ private:
+  static constexpr int kSeqBits = 56;  // phase in the top 8 bits, sequence below
+  static constexpr std::uint64_t kSeqLimit = std::uint64_t{1} << kSeqBits;
+  static constexpr std::size_t kArity = 4;  // shallower than a binary heap, same cache line
+
+  struct Entry {
+    std::int64_t time;
+    std::uint64_t order;  // (phase << 56) | seq: one comparison orders phase, then FIFO
+    Payload event;
+  };
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  }
+
+  void sift_up(std::size_t i) {
+    Entry moving = std::move(heap_[i]);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / kArity;
+      if (!before(moving, heap_[parent])) break;
+      heap_[i] = std::move(heap_[parent]);
+      i = parent;
+    }
+    heap_[i] = std::move(moving);
+  }
+
+  void remove_top() {
+    Entry last = std::move(heap_.back());
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
+    if (n == 0) return;
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = i * kArity + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      const std::size_t end = first + kArity < n ? first + kArity : n;
+      for (std::size_t c = first + 1; c < end; ++c)
+        if (before(heap_[c], heap_[best])) best = c;
+      if (!before(heap_[best], last)) break;
+      heap_[i] = std::move(heap_[best]);
+      i = best;
+    }
+    heap_[i] = std::move(last);
+  }
+
+  std::vector<Entry> heap_;
+  std::unordered_set<std::uint64_t> cancelled_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace lsim

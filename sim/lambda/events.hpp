@@ -1,0 +1,32 @@
+// The closed set of platform events: plain values carrying ids, never pointers.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+
+#include "sim/lambda/instance.hpp"
+
+namespace lsim {
+
+/// Order of handling inside one instant. Releases come first, so an environment that frees up at
+/// the exact microsecond an invocation arrives can serve it; keep-alive expiries come before
+/// arrivals, so an environment whose idle time ends exactly when an invocation arrives is gone.
+enum class Phase : std::uint8_t { Release = 0, Expire = 1, Arrive = 2, Observe = 3 };
+
+/// The next invocation of workload `workload` arrives now.
+struct InvocationArrived {
+  std::uint32_t workload;
+};
+/// The invocation running in `slot` (INIT included, for a cold start) ends now.
+struct ExecutionFinished {
+  InstanceSlot slot;
+};
+/// The idle timer of `slot` fires; ignored unless `generation` is still the slot's generation.
+struct KeepAliveExpired {
+  InstanceSlot slot;
+  std::uint32_t generation;
+};
+
+using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired>;
+
+}  // namespace lsim

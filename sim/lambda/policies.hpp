@@ -1,0 +1,55 @@
+// The model interfaces the platform calls. A model decides and returns a value; it never
+// schedules events and never prints. Implementations live in models/, one file each.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "sim/core/time.hpp"
+
+namespace lsim {
+
+class IdlePool;
+
+/// When invocations of one workload arrive.
+class ArrivalProcess {
+ public:
+  virtual ~ArrivalProcess() = default;
+  /// The next arrival strictly after `previous` (the previous arrival, or time zero before the
+  /// first one); nullopt when the process has no more arrivals.
+  virtual std::optional<Time> next(Time previous) = 0;
+  /// Long-run mean rate in invocations per second (for reports and sanity checks).
+  [[nodiscard]] virtual double mean_rate_per_s() const = 0;
+};
+
+/// A non-negative random duration: how long an execution takes, or how long INIT takes.
+class DurationDistribution {
+ public:
+  virtual ~DurationDistribution() = default;
+  /// One draw, in simulated time (rounded to the microsecond once, here).
+  virtual Duration sample() = 0;
+  /// Exact mean of the distribution in seconds (before rounding).
+  [[nodiscard]] virtual double mean_seconds() const = 0;
+};
+
+/// When an idle execution environment is reclaimed (AWS does not document it: lambda-facts §7).
+class KeepAlivePolicy {
+ public:
+  virtual ~KeepAlivePolicy() = default;
+  /// How long an environment that becomes idle at `now` stays available; 0 reclaims it at once.
+  virtual Duration idle_timeout(Time now) = 0;
+  /// The longest an environment lives, busy or not (nullopt: no limit). Constant per model.
+  [[nodiscard]] virtual std::optional<Duration> max_lifetime() const = 0;
+};
+
+/// Which idle environment serves the next invocation (never called with an empty pool).
+class ReusePolicy {
+ public:
+  virtual ~ReusePolicy() = default;
+  /// Returns a position in `pool` counted from the most recently idled environment (0) to the
+  /// least recently idled one (pool.size() - 1).
+  virtual std::size_t choose(const IdlePool& pool) = 0;
+};
+
+}  // namespace lsim

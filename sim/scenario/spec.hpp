@@ -1,0 +1,65 @@
+// A scenario as plain data, after loading and validation. Models are kept as their located
+// configuration (ConfigNode) and are built per run from the registries, with the run's streams.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.hpp"
+#include "sim/scenario/config_node.hpp"
+#include "sim/stats/pricing.hpp"
+
+namespace lsim {
+
+/// A model's configuration: a mapping with `type:` (or a bare type name) and its parameters.
+struct ModelSpec {
+  ConfigNode node;
+  std::string path;  ///< key path, e.g. functions[0].duration
+};
+
+struct FunctionSpec {
+  std::string name;
+  SourceLoc loc;
+  std::string runtime = "python3.12";
+  Architecture architecture = Architecture::X86_64;
+  PackageType package_type = PackageType::Zip;
+  int memory_mb = 128;     ///< AWS's default
+  int ephemeral_mb = 512;  ///< AWS's default (and the part that is free)
+  Duration timeout = std::chrono::seconds(3);  ///< AWS's default
+  std::optional<int> reserved_concurrency;
+  ModelSpec duration;
+  ModelSpec cold_start;
+  ModelSpec keep_alive;
+  ModelSpec reuse;
+};
+
+struct WorkloadSpec {
+  std::size_t function = 0;  ///< index into ScenarioSpec::functions
+  std::string function_name;
+  std::size_t ordinal = 0;  ///< k-th workload of that function (names its random stream)
+  ModelSpec arrivals;
+  SourceLoc loc;
+};
+
+struct PricingSpec {
+  std::string region = "us-east-1";
+  std::optional<Date> date;  ///< billing date; defaults to the price table's effective date
+  bool free_tier = false;
+  std::string table_path;  ///< empty: the built-in table
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string file;  ///< where it was loaded from (for messages and relative paths)
+  std::uint64_t seed = 1;
+  Duration duration{0};  ///< simulated horizon: no arrival at or after it
+  Duration warmup{0};    ///< invocations arriving earlier are simulated but not counted
+  int account_concurrency = 1000;  ///< lambda-facts §2–3: 1,000 per region by default
+  PricingSpec pricing;
+  std::vector<FunctionSpec> functions;
+  std::vector<WorkloadSpec> workloads;
+};
+
+}  // namespace lsim

@@ -1,0 +1,135 @@
+// Runs a scenario and assembles its Summary.
+#include "sim/simulation.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sim/lambda/platform.hpp"
+
+namespace lsim {
+
+PriceTable load_price_table(const ScenarioSpec& spec, const char* builtin_yaml,
+                            const std::string& builtin_origin) {
+  std::string text = builtin_yaml;
+  std::string origin = builtin_origin;
+  if (!spec.pricing.table_path.empty()) {
+    std::ifstream in(spec.pricing.table_path, std::ios::binary);
+    if (!in)
+      throw ScenarioError({spec.file, 0, 0}, "pricing.table",
+                          fmt::format("cannot open price table '{}'", spec.pricing.table_path));
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+    origin = spec.pricing.table_path;
+  }
+  PriceTable table = PriceTable::parse(text, origin);
+  Diagnostics diags;
+  for (std::size_t i = 0; i < spec.functions.size(); ++i) {
+    const auto& f = spec.functions[i];
+    if (table.find(spec.pricing.region, f.architecture) == nullptr)
+      diags.error(f.loc, fmt::format("functions[{}]", i),
+                  fmt::format("the price table has no {} prices for region '{}' (regions: {})",
+                              to_string(f.architecture), spec.pricing.region,
+                              fmt::join(table.regions(), ", ")));
+  }
+  if (diags.has_errors()) throw ScenarioError(std::move(diags));
+  return table;
+}
+
+namespace {
+
+GroupSummary group_from(const FunctionCollector& c) {
+  GroupSummary g;
+  g.invocations = c.counts;
+  LatencyHistogram all = c.latency_cold;
+  all.merge(c.latency_warm);
+  RunningStats all_ms = c.latency_cold_ms;
+  all_ms.merge(c.latency_warm_ms);
+  g.all = summarize_latency(std::move(all), all_ms);
+  g.cold = summarize_latency(c.latency_cold, c.latency_cold_ms);
+  g.warm = summarize_latency(c.latency_warm, c.latency_warm_ms);
+  g.concurrency_mean = c.concurrency.mean();
+  g.concurrency_max = c.concurrency.max();
+  g.environments = c.environments;
+  g.environments_peak = c.live.max();
+  g.environments_mean_live = c.live.mean();
+  g.environments_mean_idle = c.idle.mean();
+  g.idle_environment_seconds = c.idle.area_seconds();
+  return g;
+}
+
+double ratio(std::uint64_t a, std::uint64_t b) {
+  return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+}
+
+}  // namespace
+
+Summary simulate(const ScenarioSpec& spec, const Registries& registries, const PriceTable& prices,
+                 const RunOptions& options) {
+  const Date billing_date =
+      spec.pricing.date.value_or(parse_date(prices.effective_date()).value_or(Date{2026, 1, 1}));
+  Platform platform(spec, registries, options.seed, options.replication, billing_date);
+  platform.run();
+
+  Summary s;
+  s.scenario = spec.name;
+  s.seed = options.seed;
+  s.replication = options.replication;
+  s.simulated_seconds = to_seconds(spec.duration);
+  s.measured_seconds = to_seconds(spec.duration - spec.warmup);
+  s.region = spec.pricing.region;
+  s.billing_date = to_string(billing_date);
+  s.price_table_date = prices.effective_date();
+  s.digest = platform.digest();
+  s.events = platform.events_processed();
+
+  std::vector<FunctionUsage> usage;
+  LatencyHistogram total_cold, total_warm;
+  RunningStats total_cold_ms, total_warm_ms;
+  for (std::size_t i = 0; i < platform.function_count(); ++i) {
+    const FunctionCollector& c = platform.stats(i);
+    s.functions.emplace_back(spec.functions[i].name, group_from(c));
+    usage.push_back(c.usage);
+    GroupSummary& t = s.total;
+    t.invocations.merge(c.counts);
+    t.environments.merge(c.environments);
+    t.concurrency_mean += c.concurrency.mean();
+    t.environments_mean_live += c.live.mean();
+    t.environments_mean_idle += c.idle.mean();
+    t.idle_environment_seconds += c.idle.area_seconds();
+    total_cold.merge(c.latency_cold);
+    total_warm.merge(c.latency_warm);
+    total_cold_ms.merge(c.latency_cold_ms);
+    total_warm_ms.merge(c.latency_warm_ms);
+  }
+  {
+    LatencyHistogram all = total_cold;
+    all.merge(total_warm);
+    RunningStats all_ms = total_cold_ms;
+    all_ms.merge(total_warm_ms);
+    s.total.all = summarize_latency(std::move(all), all_ms);
+    s.total.cold = summarize_latency(std::move(total_cold), total_cold_ms);
+    s.total.warm = summarize_latency(std::move(total_warm), total_warm_ms);
+  }
+  s.total.concurrency_max = platform.peak_concurrency();
+  s.total.environments_peak = platform.peak_live();
+  s.total.cold_start_ratio = ratio(s.total.invocations.cold, s.total.invocations.started);
+  for (auto& [name, g] : s.functions)
+    g.cold_start_ratio = ratio(g.invocations.cold, g.invocations.started);
+
+  const CostResult cost = compute_costs(
+      usage, prices, spec.pricing.region,
+      CostOptions{.window_seconds = s.measured_seconds, .free_tier = spec.pricing.free_tier});
+  for (std::size_t i = 0; i < s.functions.size(); ++i) {
+    s.functions[i].second.cost = cost.per_function[i];
+    s.functions[i].second.cost_monthly = cost.per_function_monthly[i];
+  }
+  s.total.cost = cost.total;
+  s.total.cost_monthly = cost.total_monthly;
+  return s;
+}
+
+}  // namespace lsim

@@ -1,0 +1,57 @@
+// The results of a run as plain numbers: what every writer (table, JSON, CSV) prints. Built once
+// at the end of a run from the platform's collectors and the cost arithmetic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/stats/collector.hpp"
+#include "sim/stats/cost.hpp"
+
+namespace lsim {
+
+/// Latency of one group of invocations, in milliseconds. Percentiles are nearest-rank, exact for
+/// up to 65,536 invocations per function and within 0.1 % beyond (LatencyHistogram).
+struct LatencySummary {
+  std::uint64_t count = 0;
+  double mean = 0, stddev = 0;
+  double p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
+};
+
+/// Statistics of a function, or of the whole scenario.
+struct GroupSummary {
+  InvocationCounts invocations;
+  double cold_start_ratio = 0;  ///< cold starts / invocations that started executing
+  LatencySummary all, cold, warm;
+  double concurrency_mean = 0;  ///< time-weighted over the measured window
+  std::int64_t concurrency_max = 0;
+  EnvironmentCounts environments;
+  std::int64_t environments_peak = 0;
+  double environments_mean_live = 0;
+  double environments_mean_idle = 0;
+  double idle_environment_seconds = 0;
+  CostBreakdown cost;          ///< the measured window
+  CostBreakdown cost_monthly;  ///< projected to a 730-hour month at the same traffic
+};
+
+struct Summary {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint64_t replication = 0;
+  double simulated_seconds = 0;  ///< the horizon
+  double measured_seconds = 0;   ///< horizon minus warm-up
+  std::string region;
+  std::string billing_date;
+  std::string price_table_date;
+  std::uint64_t digest = 0;
+  std::uint64_t events = 0;
+  GroupSummary total;
+  std::vector<std::pair<std::string, GroupSummary>> functions;
+};
+
+/// Percentiles and moments of a histogram (taken by value: quantiles may sort its exact part).
+LatencySummary summarize_latency(LatencyHistogram histogram, const RunningStats& ms);
+
+}  // namespace lsim

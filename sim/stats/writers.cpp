@@ -1,0 +1,291 @@
+// Table, JSON and CSV writers, and atomic file output.
+#include "sim/stats/writers.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
+
+namespace lsim {
+namespace {
+
+// Numbers print in their shortest round-trip form after rounding to 12 significant digits, which
+// hides binary noise (25.600050000000003) without hiding anything a user could need.
+std::string num(double v) {
+  if (!std::isfinite(v)) return "null";
+  if (v == 0) return "0";
+  const double r = std::stod(fmt::format("{:.12g}", v));
+  return fmt::format("{}", r);
+}
+
+class Json {
+ public:
+  void open(const std::string& key) { field(key), out_ += '{', first_ = true, ++depth_; }
+  void close() { --depth_, newline(), out_ += '}', first_ = false; }
+  void value(const std::string& key, double v) { field(key), out_ += num(v); }
+  void value(const std::string& key, std::uint64_t v) { field(key), out_ += fmt::format("{}", v); }
+  void value(const std::string& key, std::int64_t v) { field(key), out_ += fmt::format("{}", v); }
+  void value(const std::string& key, const std::string& v) { field(key), out_ += quote(v); }
+  std::string str() { return out_ + "\n"; }
+
+  static std::string quote(const std::string& s) {
+    std::string q = "\"";
+    for (unsigned char c : s) {
+      switch (c) {
+        case '"': q += "\\\""; break;
+        case '\\': q += "\\\\"; break;
+        case '\n': q += "\\n"; break;
+        case '\r': q += "\\r"; break;
+        case '\t': q += "\\t"; break;
+        default:
+          if (c < 0x20) q += fmt::format("\\u{:04x}", c);
+          else q += static_cast<char>(c);
+      }
+    }
+    return q + "\"";
+  }
+
+ private:
+  void newline() {
+    out_ += '\n';
+    out_.append(static_cast<std::size_t>(depth_) * 2, ' ');
+  }
+  void field(const std::string& key) {
+    if (depth_ == 0 && key.empty()) {  // the document itself
+      return;
+    }
+    if (!first_) out_ += ',';
+    first_ = false;
+    newline();
+    out_ += quote(key) + ": ";
+  }
+  std::string out_;
+  bool first_ = true;
+  int depth_ = 0;
+};
+
+void latency_json(Json& j, const std::string& key, const LatencySummary& l) {
+  j.open(key);
+  j.value("count", l.count);
+  j.value("mean", l.mean);
+  j.value("stddev", l.stddev);
+  j.value("p50", l.p50);
+  j.value("p90", l.p90);
+  j.value("p95", l.p95);
+  j.value("p99", l.p99);
+  j.value("p999", l.p999);
+  j.value("max", l.max);
+  j.close();
+}
+
+void cost_json(Json& j, const std::string& key, const CostBreakdown& c, bool with_monthly,
+               const CostBreakdown& monthly) {
+  j.open(key);
+  j.value("total", c.total());
+  j.value("requests", c.requests);
+  j.value("duration", c.duration);
+  j.value("init", c.init);
+  j.value("ephemeral_storage", c.ephemeral_storage);
+  if (with_monthly) {
+    j.open("monthly");
+    j.value("total", monthly.total());
+    j.value("requests", monthly.requests);
+    j.value("duration", monthly.duration);
+    j.value("init", monthly.init);
+    j.value("ephemeral_storage", monthly.ephemeral_storage);
+    j.close();
+  }
+  j.close();
+}
+
+void group_json(Json& j, const GroupSummary& g) {
+  const auto& n = g.invocations;
+  j.open("invocations");
+  j.value("arrived", n.arrived);
+  j.value("started", n.started);
+  j.value("completed", n.completed);
+  j.value("cold", n.cold);
+  j.value("warm", n.warm);
+  j.value("throttled", n.throttled);
+  j.value("timed_out", n.timed_out);
+  j.close();
+  j.value("cold_start_ratio", g.cold_start_ratio);
+  j.open("latency_ms");
+  latency_json(j, "all", g.all);
+  latency_json(j, "cold", g.cold);
+  latency_json(j, "warm", g.warm);
+  j.close();
+  j.open("concurrency");
+  j.value("mean", g.concurrency_mean);
+  j.value("max", g.concurrency_max);
+  j.close();
+  j.open("environments");
+  j.value("created", g.environments.created);
+  j.value("evicted", g.environments.evicted());
+  j.value("evicted_idle", g.environments.evicted_idle);
+  j.value("evicted_lifetime", g.environments.evicted_lifetime);
+  j.value("reset", g.environments.reset);
+  j.value("peak", g.environments_peak);
+  j.value("mean_live", g.environments_mean_live);
+  j.value("mean_idle", g.environments_mean_idle);
+  j.value("idle_seconds", g.idle_environment_seconds);
+  j.close();
+  cost_json(j, "cost_usd", g.cost, true, g.cost_monthly);
+}
+
+std::string money(double v) {
+  if (std::fabs(v) >= 0.01 || v == 0) return fmt::format("{:.2f}", v);
+  return fmt::format("{:.6f}", v);
+}
+
+std::string pct(double v) { return fmt::format("{:.2f}%", 100 * v); }
+
+}  // namespace
+
+std::string to_json(const Summary& s) {
+  Json j;
+  j.open("");
+  j.value("scenario", s.scenario);
+  j.value("seed", s.seed);
+  j.value("replication", s.replication);
+  j.value("simulated_seconds", s.simulated_seconds);
+  j.value("measured_seconds", s.measured_seconds);
+  j.value("digest", fmt::format("{:016x}", s.digest));
+  j.open("pricing");
+  j.value("region", s.region);
+  j.value("billing_date", s.billing_date);
+  j.value("price_table_date", s.price_table_date);
+  j.close();
+  group_json(j, s.total);
+  j.open("functions");
+  for (const auto& [name, g] : s.functions) {
+    j.open(name);
+    group_json(j, g);
+    j.close();
+  }
+  j.close();
+  j.close();
+  return j.str();
+}
+
+std::string to_csv(const Summary& s) {
+  std::string out =
+      "scenario,seed,function,arrived,started,completed,cold,warm,throttled,timed_out,"
+      "cold_start_ratio,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p95_ms,"
+      "latency_p99_ms,latency_p999_ms,latency_max_ms,cold_latency_p50_ms,cold_latency_p99_ms,"
+      "warm_latency_p50_ms,warm_latency_p99_ms,concurrency_mean,concurrency_max,"
+      "environments_created,environments_evicted,environments_peak,environments_mean_live,"
+      "environments_mean_idle,idle_environment_seconds,cost_requests_usd,cost_duration_usd,"
+      "cost_init_usd,cost_ephemeral_storage_usd,cost_total_usd,cost_monthly_total_usd\n";
+  auto csv_text = [](const std::string& t) {
+    if (t.find_first_of(",\"\n") == std::string::npos) return t;
+    std::string q = "\"";
+    for (char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  for (const auto& [name, g] : s.functions) {
+    const auto& n = g.invocations;
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},", csv_text(s.scenario), s.seed,
+                       csv_text(name), n.arrived, n.started, n.completed, n.cold, n.warm,
+                       n.throttled, n.timed_out, num(g.cold_start_ratio));
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},", num(g.all.mean), num(g.all.p50),
+                       num(g.all.p90), num(g.all.p95), num(g.all.p99), num(g.all.p999),
+                       num(g.all.max), num(g.cold.p50), num(g.cold.p99), num(g.warm.p50),
+                       num(g.warm.p99));
+    out += fmt::format("{},{},{},{},{},{},{},{},", num(g.concurrency_mean), g.concurrency_max,
+                       g.environments.created, g.environments.evicted(), g.environments_peak,
+                       num(g.environments_mean_live), num(g.environments_mean_idle),
+                       num(g.idle_environment_seconds));
+    out += fmt::format("{},{},{},{},{},{}\n", num(g.cost.requests), num(g.cost.duration),
+                       num(g.cost.init), num(g.cost.ephemeral_storage), num(g.cost.total()),
+                       num(g.cost_monthly.total()));
+  }
+  return out;
+}
+
+std::string to_table(const Summary& s) {
+  std::string o;
+  o += fmt::format("lambdasim: {}  (seed {}, {} simulated, {} measured)\n\n", s.scenario, s.seed,
+                   format_duration(to_duration(s.simulated_seconds)),
+                   format_duration(to_duration(s.measured_seconds)));
+  std::vector<std::pair<std::string, const GroupSummary*>> rows;
+  for (const auto& [name, g] : s.functions) rows.emplace_back(name, &g);
+  if (s.functions.size() > 1) rows.emplace_back("(all)", &s.total);
+  std::size_t w = 8;
+  for (const auto& r : rows) w = std::max(w, r.first.size());
+
+  o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>8}\n", "invocations", w,
+                   "arrived", "completed", "throttled", "timed out", "cold", "cold %");
+  for (const auto& [name, g] : rows) {
+    const auto& n = g->invocations;
+    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>8}\n", name, w, n.arrived,
+                     n.completed, n.throttled, n.timed_out, n.cold, pct(g->cold_start_ratio));
+  }
+  o += fmt::format("\n{:<{}}  {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)",
+                   w, "", "mean", "p50", "p90", "p95", "p99", "p99.9", "max");
+  for (const auto& [name, g] : rows) {
+    const std::pair<const char*, const LatencySummary*> kinds[] = {
+        {"all", &g->all}, {"cold", &g->cold}, {"warm", &g->warm}};
+    for (const auto& [kind, l] : kinds) {
+      if (l->count == 0 && std::string(kind) != "all") continue;
+      o += fmt::format("{:<{}}  {:>6} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f}\n",
+                       std::string(kind) == "all" ? name : "", w, kind, l->mean, l->p50, l->p90,
+                       l->p95, l->p99, l->p999, l->max);
+    }
+  }
+  o += fmt::format("\n{:<{}}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}\n", "environments", w,
+                   "conc.mean", "conc.max", "created", "evicted", "peak", "mean idle",
+                   "idle env-s");
+  for (const auto& [name, g] : rows)
+    o += fmt::format("{:<{}}  {:>9.2f} {:>9} {:>9} {:>9} {:>9} {:>9.2f} {:>12.0f}\n", name, w,
+                     g->concurrency_mean, g->concurrency_max, g->environments.created,
+                     g->environments.evicted(), g->environments_peak,
+                     g->environments_mean_idle, g->idle_environment_seconds);
+  o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>10}   {:>12}\n", "cost (USD)", w,
+                   "requests", "duration", "init", "ephemeral", "total", "per month");
+  for (const auto& [name, g] : rows)
+    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>10}   {:>12}\n", name, w,
+                     money(g->cost.requests), money(g->cost.duration), money(g->cost.init),
+                     money(g->cost.ephemeral_storage), money(g->cost.total()),
+                     money(g->cost_monthly.total()));
+  o += fmt::format("\nprices: {} (table of {}), billed as of {}; a month is 730 hours\n", s.region,
+                   s.price_table_date, s.billing_date);
+  return o;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  fs::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  const fs::path tmp = dir / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("cannot write '{}': {}", tmp.string(),
+                                                   std::strerror(errno)));
+    out << content;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", path, ec.message()));
+  }
+}
+
+}  // namespace lsim

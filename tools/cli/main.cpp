@@ -1,0 +1,325 @@
+// The `lambdasim` command line: run, validate, models. Parses options with Boost.Program_options,
+// loads and validates the scenario, runs it, and writes the result. Exit codes: 0 ok, 2 bad input
+// (scenario or command line), 1 internal error.
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "models/builtin.hpp"
+#include "sim/core/check.hpp"
+#include "sim/core/diagnostics.hpp"
+#include "sim/core/units.hpp"
+#include "sim/scenario/load.hpp"
+#include "sim/simulation.hpp"
+#include "sim/stats/writers.hpp"
+
+namespace po = boost::program_options;
+
+namespace lsim {
+const char* builtin_price_table_yaml();
+const char* builtin_price_table_origin();
+}  // namespace lsim
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+constexpr int kExitOk = 0, kExitInternal = 1, kExitBadInput = 2;
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+const char* kMainHelp = R"(lambdasim — a discrete-event simulator of the AWS Lambda execution model
+
+usage: lambdasim <command> [options]
+
+commands:
+  run SCENARIO        simulate a scenario and report latency, cold starts, throttles,
+                      concurrency and cost (the default command: `lambdasim SCENARIO`)
+  validate SCENARIO…  check scenario files without running them
+  models              list every model (`type:`) with its parameters, units and defaults
+  help [COMMAND]      show help for a command
+
+options:
+  -h, --help          this help (or `lambdasim COMMAND --help`)
+  --version           print the version
+
+examples:
+  lambdasim run scenarios/quickstart.yaml
+  lambdasim run scenarios/quickstart.yaml --format json --output result.json
+  lambdasim run scenarios/quickstart.yaml --set functions.api.memory=1024MB --seed 7
+  lambdasim validate scenarios/*.yaml
+
+exit codes: 0 success, 2 bad input (scenario or command line), 1 internal error
+)";
+
+const char* kRunHelp = R"(usage: lambdasim run SCENARIO [options]
+
+Simulates SCENARIO (a YAML file, see README.md) and reports invocation counts, cold-start
+ratio, latency percentiles (all / cold / warm), concurrency, execution environments and the
+AWS bill by line item, for the whole scenario and per function.
+
+options:
+  -f, --format FMT     table (default), json or csv (one row per function)
+  -o, --output PATH    write the result to PATH (atomically) instead of standard output
+  -s, --seed N         random seed (overrides the scenario's `seed:`)
+  --replication N      replication number: independent random streams for the same seed
+  --set KEY=VALUE      override a scenario value; repeatable. Keys are dotted paths, list
+                       items by index or by name:
+                         --set functions.api.memory=1024MB
+                         --set functions.0.keep_alive.idle=5m
+                         --set 'functions.api.duration={type: constant, value: 80ms}'
+  --digest             print the run's 64-bit trajectory fingerprint on standard error
+  -h, --help           this help
+
+examples:
+  lambdasim run scenarios/quickstart.yaml
+  lambdasim run scenarios/quickstart.yaml -f json -o out.json --seed 7
+  lambdasim run scenarios/quickstart.yaml --set workload.0.arrivals.rate=60/s
+)";
+
+const char* kValidateHelp = R"(usage: lambdasim validate SCENARIO...
+
+Checks each scenario file without running it: YAML syntax, unknown keys (with suggestions),
+units, ranges, model parameters and cross-field rules. Prints one summary line per valid file;
+otherwise every problem as `file:line:col: error: key.path: message`, and exits with code 2.
+
+options:
+  --set KEY=VALUE      apply an override first, as `run` does (repeatable)
+  -h, --help           this help
+
+example:
+  lambdasim validate scenarios/quickstart.yaml
+)";
+
+const char* kModelsHelp = R"(usage: lambdasim models
+
+Lists every model kind (arrivals, duration, cold_start, keep_alive, reuse), each `type:` with
+a summary and its parameters: unit, default and meaning. The list comes from the registry the
+scenario loader uses, so it is always complete.
+
+example:
+  lambdasim models
+)";
+
+void print_diagnostics(const lsim::Diagnostics& d) {
+  std::vector<lsim::Diagnostic> items = d.all();
+  constexpr std::size_t kMax = 50;
+  for (std::size_t i = 0; i < items.size() && i < kMax; ++i)
+    std::cerr << lsim::format_diagnostic(items[i]) << '\n';
+  if (items.size() > kMax) std::cerr << fmt::format("... and {} more\n", items.size() - kMax);
+  if (d.error_count() > 0)
+    std::cerr << fmt::format("{} error{}\n", d.error_count(), d.error_count() == 1 ? "" : "s");
+}
+
+// Parses `args` against `options` (+ positional `name`), with clear messages on mistakes.
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
+                        const po::positional_options_description& pos, const char* command) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> names;
+    for (const auto& o : opts.options()) names.push_back("--" + o->long_name());
+    std::string msg = fmt::format("{}: unknown option '{}'", command, e.get_option_name());
+    const std::string guess = lsim::closest_match(e.get_option_name(), names);
+    if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+    throw UsageError(msg);
+  } catch (const po::too_many_positional_options_error&) {
+    throw UsageError(fmt::format("{}: too many arguments", command));
+  } catch (const po::error& e) {
+    throw UsageError(fmt::format("{}: {}", command, e.what()));
+  }
+  return vm;
+}
+
+lsim::Registries make_registries() {
+  lsim::Registries r;
+  lsim::register_builtin_models(r);
+  return r;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("format,f", po::value<std::string>()->default_value("table"), "")(
+      "output,o", po::value<std::string>(), "")("seed,s", po::value<std::string>(), "")(
+      "replication", po::value<std::string>(), "")("set", po::value<std::vector<std::string>>(), "")(
+      "digest", "")("scenario", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("scenario", -1);
+  const auto vm = parse(args, opts, pos, "run");
+  if (vm.count("help")) {
+    std::cout << kRunHelp;
+    return kExitOk;
+  }
+  if (!vm.count("scenario")) throw UsageError("run: missing SCENARIO (try: lambdasim run --help)");
+  const auto scenarios = vm["scenario"].as<std::vector<std::string>>();
+  if (scenarios.size() != 1) throw UsageError("run: give exactly one SCENARIO");
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "table" && format != "json" && format != "csv")
+    throw UsageError(fmt::format("run: unknown format '{}' (known: table, json, csv)", format));
+  auto parse_u64 = [](const std::string& text, const char* what) {
+    try {
+      std::size_t used = 0;
+      if (text.empty() || text[0] == '-') throw std::invalid_argument("negative");
+      const unsigned long long v = std::stoull(text, &used, 10);
+      if (used != text.size()) throw std::invalid_argument("trailing");
+      return static_cast<std::uint64_t>(v);
+    } catch (const std::exception&) {
+      throw UsageError(fmt::format("run: {} '{}' is not a whole number >= 0", what, text));
+    }
+  };
+
+  const lsim::Registries registries = make_registries();
+  std::vector<std::string> overrides;
+  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+  lsim::Diagnostics warnings;
+  const lsim::ScenarioSpec spec = lsim::load_scenario(scenarios[0], registries, overrides, &warnings);
+  if (!warnings.all().empty()) print_diagnostics(warnings);
+  const lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
+                                                         lsim::builtin_price_table_origin());
+  lsim::RunOptions ro;
+  ro.seed = vm.count("seed") ? parse_u64(vm["seed"].as<std::string>(), "seed") : spec.seed;
+  ro.replication =
+      vm.count("replication") ? parse_u64(vm["replication"].as<std::string>(), "replication") : 0;
+  const lsim::Summary summary = lsim::simulate(spec, registries, prices, ro);
+  if (vm.count("digest")) std::cerr << fmt::format("digest {:016x}\n", summary.digest);
+
+  std::string text = format == "json"  ? lsim::to_json(summary)
+                     : format == "csv" ? lsim::to_csv(summary)
+                                       : lsim::to_table(summary);
+  if (vm.count("output")) {
+    lsim::write_file_atomically(vm["output"].as<std::string>(), text);
+  } else {
+    std::cout << text;
+    std::cout.flush();
+  }
+  return kExitOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("set", po::value<std::vector<std::string>>(), "")(
+      "scenario", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("scenario", -1);
+  const auto vm = parse(args, opts, pos, "validate");
+  if (vm.count("help")) {
+    std::cout << kValidateHelp;
+    return kExitOk;
+  }
+  if (!vm.count("scenario")) throw UsageError("validate: missing SCENARIO (try: lambdasim validate --help)");
+  std::vector<std::string> overrides;
+  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+  const lsim::Registries registries = make_registries();
+  int status = kExitOk;
+  for (const auto& file : vm["scenario"].as<std::vector<std::string>>()) {
+    try {
+      lsim::Diagnostics warnings;
+      const auto spec = lsim::load_scenario(file, registries, overrides, &warnings);
+      (void)lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
+                                   lsim::builtin_price_table_origin());
+      if (!warnings.all().empty()) print_diagnostics(warnings);
+      std::cout << fmt::format("{}: ok: scenario '{}', {} function{}, {} workload{}, {}\n", file,
+                               spec.name, spec.functions.size(),
+                               spec.functions.size() == 1 ? "" : "s", spec.workloads.size(),
+                               spec.workloads.size() == 1 ? "" : "s",
+                               lsim::format_duration(spec.duration));
+    } catch (const lsim::ScenarioError& e) {
+      print_diagnostics(e.diagnostics());
+      status = kExitBadInput;
+    }
+  }
+  return status;
+}
+
+int cmd_models(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    if (args[0] == "--help" || args[0] == "-h") {
+      std::cout << kModelsHelp;
+      return kExitOk;
+    }
+    throw UsageError(fmt::format("models: unexpected argument '{}'", args[0]));
+  }
+  const lsim::Registries r = make_registries();
+  std::string out;
+  auto kind = [&](const auto& registry, const char* key) {
+    out += fmt::format("{} ({}:)\n", registry.kind(), key);
+    for (const auto& e : registry.entries()) {
+      out += fmt::format("  {:<12} {}\n", e.type, e.summary);
+      for (const auto& p : e.params)
+        out += fmt::format("      {:<14} {:<22} default {:<10} {}\n", p.key, p.unit,
+                           p.default_value, p.meaning);
+    }
+    out += '\n';
+  };
+  kind(r.arrivals, "workload[].arrivals");
+  kind(r.duration, "functions[].duration");
+  kind(r.cold_start, "functions[].cold_start");
+  kind(r.keep_alive, "functions[].keep_alive");
+  kind(r.reuse, "functions[].reuse");
+  std::cout << out;
+  return kExitOk;
+}
+
+int dispatch(std::vector<std::string> args) {
+  if (args.empty()) {
+    std::cout << kMainHelp;
+    return kExitBadInput;
+  }
+  const std::string cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "-h" || cmd == "--help") {
+    std::cout << kMainHelp;
+    return kExitOk;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << fmt::format("lambdasim {}\n", kVersion);
+    return kExitOk;
+  }
+  if (cmd == "help") {
+    const std::string topic = rest.empty() ? "" : rest[0];
+    std::cout << (topic == "run"        ? kRunHelp
+                  : topic == "validate" ? kValidateHelp
+                  : topic == "models"   ? kModelsHelp
+                                        : kMainHelp);
+    return kExitOk;
+  }
+  if (cmd == "run") return cmd_run(rest);
+  if (cmd == "validate") return cmd_validate(rest);
+  if (cmd == "models") return cmd_models(rest);
+  // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
+  if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
+  std::string msg = fmt::format("unknown command '{}'", cmd);
+  const std::string guess = lsim::closest_match(cmd, {"run", "validate", "models", "help"});
+  if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+  throw UsageError(msg + "; see lambdasim --help");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return dispatch(std::move(args));
+  } catch (const UsageError& e) {
+    std::cerr << "lambdasim: error: " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const lsim::ScenarioError& e) {
+    print_diagnostics(e.diagnostics());
+    return kExitBadInput;
+  } catch (const lsim::InternalError& e) {
+    std::cerr << "lambdasim: internal error (please report it): " << e.what() << '\n';
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "lambdasim: error: " << e.what() << '\n';
+    return kExitInternal;
+  }
+}
