@@ -79,9 +79,10 @@ class Loader {
     if (auto seed = top.optional_integer("seed")) {
       if (top.check(*seed >= 0, "seed", "must be >= 0")) s.seed = static_cast<std::uint64_t>(*seed);
     }
+    const std::size_t errors_before = diags_.error_count();
     s.duration = top.duration("duration");
     s.warmup = top.duration_or("warmup", Duration{0});
-    if (top.has("duration")) {
+    if (top.has("duration") && diags_.error_count() == errors_before) {  // no follow-on errors
       top.check(s.duration > Duration{0}, "duration", "must be > 0");
       if (top.has("warmup"))
         top.check(s.warmup < s.duration, "warmup",

@@ -18,7 +18,8 @@ ParamReader::ParamReader(const ConfigNode& node, std::string path, Diagnostics& 
     diags_.error(node_.loc, path_, "expected a mapping of keys to values");
 }
 
-bool ParamReader::has(const std::string& key) const {
+bool ParamReader::has(const std::string& key) {
+  if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
   return node_.is_map() && node_.find(key) != nullptr;
 }
 

@@ -18,7 +18,8 @@ class ParamReader {
   /// `node` should be a map (anything else is reported once); `path` is its key path.
   ParamReader(const ConfigNode& node, std::string path, Diagnostics& diags);
 
-  [[nodiscard]] bool has(const std::string& key) const;
+  /// Whether `key` is present; also records it as a known key (for "did you mean").
+  [[nodiscard]] bool has(const std::string& key);
   /// The raw child (nullptr when absent), marked as consumed.
   const ConfigNode* child(const std::string& key);
 

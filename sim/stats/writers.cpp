@@ -220,7 +220,7 @@ std::string to_table(const Summary& s) {
   std::vector<std::pair<std::string, const GroupSummary*>> rows;
   for (const auto& [name, g] : s.functions) rows.emplace_back(name, &g);
   if (s.functions.size() > 1) rows.emplace_back("(all)", &s.total);
-  std::size_t w = 8;
+  std::size_t w = 12;  // wide enough for the section titles
   for (const auto& r : rows) w = std::max(w, r.first.size());
 
   o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>8}\n", "invocations", w,

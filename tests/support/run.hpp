@@ -1,0 +1,98 @@
+// Test support: run a scenario given as YAML text end to end (load, price table, simulate) and
+// check the invariants every Summary must satisfy. Header-only; include from any test.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "models/builtin.hpp"
+#include "sim/scenario/load.hpp"
+#include "sim/simulation.hpp"
+#include "sim/stats/summary.hpp"
+
+namespace lsim {
+// Defined in the generated builtin_prices.cpp (part of lsim_models); it has no header.
+const char* builtin_price_table_yaml();
+const char* builtin_price_table_origin();
+}  // namespace lsim
+
+namespace lsim::test {
+
+/// The built-in model registries, built once.
+inline const Registries& builtin_registries() {
+  static const Registries registries = [] {
+    Registries r;
+    register_builtin_models(r);
+    return r;
+  }();
+  return registries;
+}
+
+/// Loads `yaml` (named "test.yaml" in messages) and returns its validated spec.
+inline ScenarioSpec load_yaml(const std::string& yaml, const std::string& origin = "test.yaml") {
+  return load_scenario_text(yaml, origin, builtin_registries());
+}
+
+/// Runs an already loaded scenario with the built-in price table (or the one it names).
+inline Summary run_spec(const ScenarioSpec& spec, std::uint64_t seed = 1,
+                        std::uint64_t replication = 0) {
+  const PriceTable prices =
+      load_price_table(spec, builtin_price_table_yaml(), builtin_price_table_origin());
+  return simulate(spec, builtin_registries(), prices, {.seed = seed, .replication = replication});
+}
+
+/// Loads and runs `yaml` with `seed` and `replication`.
+inline Summary run_yaml(const std::string& yaml, std::uint64_t seed = 1,
+                        std::uint64_t replication = 0) {
+  return run_spec(load_yaml(yaml), seed, replication);
+}
+
+/// The per-function group named `name`; fails the test if there is none.
+inline const GroupSummary& function_summary(const Summary& s, const std::string& name) {
+  for (const auto& [n, g] : s.functions)
+    if (n == name) return g;
+  FAIL("no function named '" << name << "' in the summary");
+  return s.total;  // unreachable
+}
+
+/// Conservation laws of one group: every counted arrival is completed or throttled, and every
+/// started invocation was either a cold or a warm start.
+inline void check_conservation(const GroupSummary& g, const std::string& what) {
+  INFO(what << ": arrived " << g.invocations.arrived << ", completed " << g.invocations.completed
+            << ", throttled " << g.invocations.throttled << ", started " << g.invocations.started
+            << ", cold " << g.invocations.cold << ", warm " << g.invocations.warm);
+  CHECK(g.invocations.arrived == g.invocations.completed + g.invocations.throttled);
+  CHECK(g.invocations.started == g.invocations.cold + g.invocations.warm);
+  CHECK(g.invocations.completed == g.invocations.started);
+  CHECK(g.invocations.timed_out <= g.invocations.completed);
+  CHECK(g.all.count == g.invocations.completed);
+}
+
+/// Conservation for the whole scenario and each function, and that the total is the sum of the
+/// functions' counts.
+inline void check_conservation(const Summary& s) {
+  check_conservation(s.total, "total");
+  InvocationCounts sum;
+  for (const auto& [name, g] : s.functions) {
+    check_conservation(g, "function " + name);
+    sum.merge(g.invocations);
+  }
+  CHECK(sum.arrived == s.total.invocations.arrived);
+  CHECK(sum.started == s.total.invocations.started);
+  CHECK(sum.completed == s.total.invocations.completed);
+  CHECK(sum.throttled == s.total.invocations.throttled);
+  CHECK(sum.cold == s.total.invocations.cold);
+  CHECK(sum.warm == s.total.invocations.warm);
+}
+
+/// Erlang's loss formula B(c, a) for c servers and offered load a = λ·E[S], by the numerically
+/// stable recursion B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)).
+inline double erlang_b(int servers, double load) {
+  double b = 1.0;
+  for (int k = 1; k <= servers; ++k) b = load * b / (k + load * b);
+  return b;
+}
+
+}  // namespace lsim::test
