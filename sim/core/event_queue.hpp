@@ -42,8 +42,17 @@ class EventQueue {
     LSIM_CHECK(seq < kSeqLimit, "event sequence number overflow");
     Entry e{at.time_since_epoch().count(), (std::uint64_t{phase} << kSeqBits) | seq,
             std::move(event)};
-    heap_.push_back(std::move(e));
-    sift_up(heap_.size() - 1);
+    // Move the hole up first and write the new entry once, at its final place: storing it at the
+    // end and reloading it would stall on store forwarding (measured: ~15 % of a run).
+    std::size_t i = heap_.size();
+    heap_.emplace_back();
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / kArity;
+      if (!before(e, heap_[parent])) break;
+      heap_[i] = std::move(heap_[parent]);
+      i = parent;
+    }
+    heap_[i] = std::move(e);
     return EventId{seq};
   }
 
@@ -53,16 +62,17 @@ class EventQueue {
 
   /// Removes and returns the earliest event that is not cancelled.
   std::optional<Due> pop() {
-    while (!heap_.empty()) {
-      Entry top = std::move(heap_.front());
-      remove_top();
-      const std::uint64_t seq = top.order & (kSeqLimit - 1);
-      if (!cancelled_.empty() && cancelled_.erase(seq) > 0) continue;
-      return Due{EventKey{Time{Duration{top.time}}, static_cast<std::uint8_t>(top.order >> kSeqBits),
-                          seq},
-                 std::move(top.event)};
-    }
-    return std::nullopt;
+    if (!purge_cancelled_top()) return std::nullopt;
+    Entry top = std::move(heap_.front());
+    remove_top();
+    return Due{key_of(top), std::move(top.event)};
+  }
+
+  /// Key of the earliest event that is not cancelled (dropping cancelled ones from the top), or
+  /// nullopt when there is none. Lets a caller merge this queue with another one in key order.
+  std::optional<EventKey> next_key() {
+    if (!purge_cancelled_top()) return std::nullopt;
+    return key_of(heap_.front());
   }
 
   /// Time of the earliest entry (possibly a cancelled one), or nullopt when empty.
@@ -86,19 +96,23 @@ class EventQueue {
     std::uint64_t order;  // (phase << 56) | seq: one comparison orders phase, then FIFO
     Payload event;
   };
-  static bool before(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  static EventKey key_of(const Entry& e) {
+    return EventKey{Time{Duration{e.time}}, static_cast<std::uint8_t>(e.order >> kSeqBits),
+                    e.order & (kSeqLimit - 1)};
   }
 
-  void sift_up(std::size_t i) {
-    Entry moving = std::move(heap_[i]);
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / kArity;
-      if (!before(moving, heap_[parent])) break;
-      heap_[i] = std::move(heap_[parent]);
-      i = parent;
+  // Drops cancelled entries from the top; false when nothing is left.
+  bool purge_cancelled_top() {
+    while (!heap_.empty()) {
+      if (cancelled_.empty() || cancelled_.erase(heap_.front().order & (kSeqLimit - 1)) == 0)
+        return true;
+      remove_top();
     }
-    heap_[i] = std::move(moving);
+    return false;
+  }
+
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
   }
 
   void remove_top() {

@@ -23,11 +23,11 @@ using Time = SimClock::time_point;
 inline constexpr Time kTimeZero{};
 inline constexpr Time kTimeMax{Duration{std::numeric_limits<std::int64_t>::max() / 2}};
 
-/// Seconds (a model's double) to simulated time, rounded to the nearest microsecond. Negative and
-/// NaN inputs become 0; values beyond ~146,000 years saturate.
+/// Seconds (a model's double) to simulated time, rounded to the nearest microsecond (halves
+/// round up). Negative and NaN inputs become 0; values beyond ~126,000 years saturate.
 inline Duration to_duration(double seconds) {
   if (!(seconds > 0.0)) return Duration{0};
-  const double us = std::nearbyint(seconds * 1e6);
+  const double us = seconds * 1e6 + 0.5;  // truncation of a positive value = floor
   if (us >= 4.0e18) return Duration{std::int64_t{4'000'000'000'000'000'000}};
   return Duration{static_cast<std::int64_t>(us)};
 }

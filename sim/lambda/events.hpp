@@ -21,10 +21,11 @@ struct InvocationArrived {
 struct ExecutionFinished {
   InstanceSlot slot;
 };
-/// The idle timer of `slot` fires; ignored unless `generation` is still the slot's generation.
+/// The idle timer of `slot` fires. It carries no generation: the handler acts only when the
+/// slot's environment has a pending timer due exactly now, and then acting is right whichever
+/// environment armed it. Keeping events 4 bytes keeps a heap entry at 24 bytes.
 struct KeepAliveExpired {
   InstanceSlot slot;
-  std::uint32_t generation;
 };
 
 using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired>;

@@ -1,6 +1,5 @@
 // An execution environment and the pool of idle ones of a function. Environments live in one
-// vector and are referred to by slot; a slot is reused after eviction with a new generation, so a
-// stale timer can tell it no longer applies.
+// vector and are referred to by slot; a freed slot is reused by the next new environment.
 #pragma once
 
 #include <cstdint>
@@ -18,9 +17,8 @@ enum class InstanceState : std::uint8_t { Free, Busy, Idle };
 
 struct Instance {
   std::uint32_t function = 0;
-  std::uint32_t generation = 0;  ///< bumped when the slot is freed
   InstanceState state = InstanceState::Free;
-  bool timer_pending = false;  ///< a KeepAliveExpired for this generation is queued at timer_at
+  bool timer_pending = false;  ///< a KeepAliveExpired for this slot is queued at timer_at
   std::uint64_t serial = 0;    ///< creation number (1, 2, ...) per simulation: names e1, e2, ...
   Time created{};
   Time idle_since{};

@@ -8,8 +8,9 @@
 namespace lsim {
 namespace {
 
+// The run digest: order-sensitive (each step mixes the previous state), one splitmix per event.
 std::uint64_t fold(std::uint64_t digest, std::uint64_t a, std::uint64_t b) {
-  return splitmix64(digest ^ splitmix64(a ^ (b * 0x9E3779B97F4A7C15ULL)));
+  return splitmix64((digest * 0xD1342543DE82EF95ULL) ^ a ^ (b << 40));
 }
 
 }  // namespace
@@ -19,8 +20,7 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
     : horizon_(Time{spec.duration}),
       window_from_(Time{spec.warmup}),
       total_concurrency_(spec.warmup.count(), spec.duration.count()),
-      total_live_(spec.warmup.count(), spec.duration.count()),
-      total_idle_(spec.warmup.count(), spec.duration.count()) {
+      total_live_(spec.warmup.count(), spec.duration.count()) {
   Diagnostics diags;
   auto stream = [&](const std::string& name) { return RngStream::derive(seed, replication, name); };
   std::int64_t reserved_total = 0;
@@ -63,17 +63,33 @@ void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
   LSIM_CHECK(*next > previous || (previous == kTimeZero && *next >= previous),
              "arrival process of workload {} did not advance ({} µs after {} µs)", workload,
              next->time_since_epoch().count(), previous.time_since_epoch().count());
-  queue_.push(*next, static_cast<std::uint8_t>(Phase::Arrive), InvocationArrived{workload});
+  arrivals_.push(*next, static_cast<std::uint8_t>(Phase::Arrive), InvocationArrived{workload});
 }
 
 void Platform::run() {
   for (std::uint32_t w = 0; w < workloads_.size(); ++w) schedule_next_arrival(w, kTimeZero);
-  while (auto due = queue_.pop()) {
-    now_ = due->key.at;
+  for (;;) {
+    const std::optional<EventKey> platform_next = queue_.next_key();
+    const std::optional<EventKey> arrival_next = arrivals_.next_key();
+    if (!platform_next && !arrival_next) break;
+    // Phases differ between the two queues, so comparing (time, phase) is a total order.
+    const bool arrival_first =
+        arrival_next && (!platform_next || std::tie(arrival_next->at, arrival_next->phase) <
+                                               std::tie(platform_next->at, platform_next->phase));
     ++events_;
-    digest_ = fold(digest_, static_cast<std::uint64_t>(now_.time_since_epoch().count()),
-                   (std::uint64_t{due->key.phase} << 56) ^ due->event.index());
-    std::visit([this](const auto& e) { on(e); }, due->event);
+    if (arrival_first) {
+      const auto due = arrivals_.pop();
+      now_ = due->key.at;
+      digest_ = fold(digest_, static_cast<std::uint64_t>(now_.time_since_epoch().count()),
+                     (std::uint64_t{due->key.phase} << 56) ^ due->event.workload);
+      on(due->event);
+    } else {
+      const auto due = queue_.pop();
+      now_ = due->key.at;
+      digest_ = fold(digest_, static_cast<std::uint64_t>(now_.time_since_epoch().count()),
+                     (std::uint64_t{due->key.phase} << 56) ^ due->event.index());
+      std::visit([this](const auto& e) { on(e); }, due->event);
+    }
   }
   // After draining, now_ may lie past the horizon; the collectors clip to their window anyway.
   const std::int64_t end = std::max(horizon_, now_).time_since_epoch().count();
@@ -84,7 +100,6 @@ void Platform::run() {
   }
   total_concurrency_.finish(end);
   total_live_.finish(end);
-  total_idle_.finish(end);
   LSIM_CHECK(all_arrived_ == all_completed_ + all_throttled_,
              "conservation violated: arrived {} != completed {} + throttled {}", all_arrived_,
              all_completed_, all_throttled_);
@@ -108,11 +123,9 @@ void Platform::set_live(FunctionState& f, std::int64_t delta) {
   total_live_.set(t, total_live_count_);
 }
 
-void Platform::set_idle(FunctionState& f, std::int64_t delta) {
-  const std::int64_t t = now_.time_since_epoch().count();
-  total_idle_count_ += delta;
-  f.stats.idle.set(t, static_cast<std::int64_t>(f.idle.size()));
-  total_idle_.set(t, total_idle_count_);
+void Platform::set_idle(FunctionState& f) {
+  // Called after the pool changed: its size is the new value.
+  f.stats.idle.set(now_.time_since_epoch().count(), static_cast<std::int64_t>(f.idle.size()));
 }
 
 InstanceSlot Platform::allocate_instance(std::uint32_t function) {
@@ -156,7 +169,7 @@ void Platform::on(const InvocationArrived& e) {
   if (!f.idle.empty()) {
     slot = f.idle.at(f.reuse->choose(f.idle));
     f.idle.remove(instances_, slot);
-    set_idle(f, -1);
+    set_idle(f);
     instances_[slot].state = InstanceState::Busy;
     cold = false;
   } else {
@@ -229,7 +242,7 @@ void Platform::release_to_idle(InstanceSlot slot) {
   inst.idle_since = now_;
   inst.idle_deadline = deadline;
   f.idle.push_most_recent(instances_, slot);
-  set_idle(f, +1);
+  set_idle(f);
   arm_timer(slot);
 }
 
@@ -244,14 +257,15 @@ void Platform::arm_timer(InstanceSlot slot) {
   inst.timer_pending = true;
   inst.timer_at = inst.idle_deadline;
   queue_.push(inst.idle_deadline, static_cast<std::uint8_t>(Phase::Expire),
-              KeepAliveExpired{slot, inst.generation});
+              KeepAliveExpired{slot});
 }
 
 void Platform::on(const KeepAliveExpired& e) {
   Instance& inst = instances_[e.slot];
-  // Stale: the slot was freed since, or a newer, earlier timer superseded this one.
-  if (inst.generation != e.generation || inst.state == InstanceState::Free) return;
-  if (!inst.timer_pending || inst.timer_at != now_) return;
+  // Stale: the slot is free, or the timer that is pending for it is due at another time (this
+  // one was superseded, or the slot was freed and reused since). A stale timer that happens to be
+  // due at the same instant as the slot's real one acts exactly as the real one would.
+  if (inst.state == InstanceState::Free || !inst.timer_pending || inst.timer_at != now_) return;
   inst.timer_pending = false;
   if (inst.state != InstanceState::Idle) return;  // busy: re-armed when released
   if (now_ >= inst.idle_deadline) {
@@ -268,7 +282,7 @@ void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   FunctionState& f = functions_[inst.function];
   if (inst.state == InstanceState::Idle) {
     f.idle.remove(instances_, slot);
-    set_idle(f, -1);
+    set_idle(f);
   }
   set_live(f, -1);
   if (in_window()) {
@@ -280,7 +294,6 @@ void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   }
   inst.state = InstanceState::Free;
   inst.timer_pending = false;
-  ++inst.generation;
   free_slots_.push_back(slot);
 }
 

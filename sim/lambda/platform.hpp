@@ -87,22 +87,27 @@ class Platform {
   void destroy(InstanceSlot slot, EvictReason reason);
   void set_busy(FunctionState& f, std::int64_t delta);
   void set_live(FunctionState& f, std::int64_t delta);
-  void set_idle(FunctionState& f, std::int64_t delta);
+  void set_idle(FunctionState& f);
   bool in_window() const { return now_ >= window_from_ && now_ <= horizon_; }
 
   Time horizon_;
   Time window_from_;
   EventQueue<Event> queue_;
+  // Arrivals wait in their own queue (one entry per workload); run() merges the two in
+  // (time, phase) order. Arrivals are the only Phase::Arrive events, so the merged order is the
+  // same total order as one queue would give, at half the heap work per invocation.
+  EventQueue<InvocationArrived> arrivals_;
   std::vector<Instance> instances_;
   std::vector<InstanceSlot> free_slots_;
   std::vector<FunctionState> functions_;
   std::vector<WorkloadState> workloads_;
   std::int64_t unreserved_limit_ = 0;
   std::int64_t unreserved_busy_ = 0;
-  std::int64_t total_busy_ = 0, total_live_count_ = 0, total_idle_count_ = 0;
+  std::int64_t total_busy_ = 0, total_live_count_ = 0;
+  // Scenario-wide peaks need their own trackers (a sum of per-function peaks is not the peak of
+  // the sum); scenario-wide means are sums of per-function means.
   TimeWeighted total_concurrency_;
   TimeWeighted total_live_;
-  TimeWeighted total_idle_;
   std::uint64_t next_serial_ = 1;
   // Conservation, over every invocation (counted or not).
   std::uint64_t all_arrived_ = 0, all_completed_ = 0, all_throttled_ = 0;

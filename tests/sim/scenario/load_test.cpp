@@ -159,7 +159,7 @@ TEST_CASE("empty, non-mapping and syntactically broken files are errors, not cra
   CHECK(errors_of(std::string(100000, '[')).find("nesting deeper than") != std::string::npos);
 }
 
-TEST_CASE("--set overrides values by index or by name, and checks them like the file",
+TEST_CASE("overrides given with --set address list items by index or by name and are checked",
           "[scenario]") {
   auto s = load_scenario_text(kGood, "s.yaml", registries(),
                               {"functions.api.memory=1024MB", "functions.0.timeout=10s",

@@ -118,6 +118,14 @@ TEST_CASE("The shipped price table parses and has the us-east-1 prices of lambda
   CHECK(arm->snapstart_restore == 0.0001397998);
 }
 
+TEST_CASE("The shipped table can be embedded by configure_file into a raw string", "[cost]") {
+  // builtin_prices.cpp.in pastes the file into R"LSIMPRICES(...)LSIMPRICES" with configure_file
+  // in ONLY mode: an at-sign could be substituted and the delimiter would end the string early.
+  const std::string text = read_text(kShippedPath);
+  CHECK(text.find('@') == std::string::npos);
+  CHECK(text.find(")LSIMPRICES\"") == std::string::npos);
+}
+
 TEST_CASE("A minimal valid table parses and lacks the architecture it does not list", "[cost]") {
   const auto table = lsim::PriceTable::parse(kBase, "t.yaml");
   CHECK(table.find("us-east-1", Architecture::X86_64) != nullptr);
