@@ -10,17 +10,20 @@ namespace {
 class PoissonArrivals final : public ArrivalProcess {
  public:
   PoissonArrivals(double rate, RngStream rng) : rate_(rate), rng_(std::move(rng)) {}
-  std::optional<Time> next(Time previous) override {
+  std::optional<Time> next(Time) override {
     if (rate_ <= 0) return std::nullopt;
-    // At least 1 µs later: two arrivals of one workload never share a microsecond.
-    const Duration gap = std::max(Duration{1}, to_duration(rng_.exponential(rate_)));
-    return previous + gap;
+    // The process runs in exact (double) time and only its arrival instants are rounded to the
+    // microsecond, so rounding never accumulates and rates above 1/µs keep their mean (several
+    // arrivals may then share a microsecond; they are handled in order).
+    t_s_ += rng_.exponential(rate_);
+    return Time{to_duration(t_s_)};
   }
   [[nodiscard]] double mean_rate_per_s() const override { return rate_; }
 
  private:
   const double rate_;
   RngStream rng_;
+  double t_s_ = 0;  // the latest arrival, seconds
 };
 
 }  // namespace

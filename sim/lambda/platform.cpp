@@ -58,11 +58,10 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
 
 void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
   const std::optional<Time> next = workloads_[workload].arrivals->next(previous);
-  // Nothing arrives at or after the horizon; a process that does not advance is a model bug.
+  // Nothing arrives at or after the horizon; a process that goes back in time is a model bug.
   if (!next || *next >= horizon_) return;
-  LSIM_CHECK(*next > previous || (previous == kTimeZero && *next >= previous),
-             "arrival process of workload {} did not advance ({} µs after {} µs)", workload,
-             next->time_since_epoch().count(), previous.time_since_epoch().count());
+  LSIM_CHECK(*next >= previous, "arrival process of workload {} went back in time ({} µs after {} µs)",
+             workload, next->time_since_epoch().count(), previous.time_since_epoch().count());
   arrivals_.push(*next, static_cast<std::uint8_t>(Phase::Arrive), InvocationArrived{workload});
 }
 

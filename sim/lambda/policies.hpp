@@ -16,8 +16,8 @@ class IdlePool;
 class ArrivalProcess {
  public:
   virtual ~ArrivalProcess() = default;
-  /// The next arrival strictly after `previous` (the previous arrival, or time zero before the
-  /// first one); nullopt when the process has no more arrivals.
+  /// The next arrival, at or after `previous` (the previous arrival, or time zero before the
+  /// first one); nullopt when the process has no more arrivals. Called once per arrival, in order.
   virtual std::optional<Time> next(Time previous) = 0;
   /// Long-run mean rate in invocations per second (for reports and sanity checks).
   [[nodiscard]] virtual double mean_rate_per_s() const = 0;

@@ -1,0 +1,143 @@
+// The built-in models: arrival processes' rates, distributions' moments and parameterisations,
+// and a contract test run over every registered model of each kind.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "tests/support/run.hpp"
+
+using namespace lsim;
+
+namespace {
+
+std::unique_ptr<DurationDistribution> make_duration(const std::string& yaml) {
+  Diagnostics d;
+  const ConfigNode node = parse_yaml_text(yaml, "m.yaml", d);
+  auto m = lsim::test::builtin_registries().duration.make(node, "duration", d,
+                                                          RngStream::derive(5, 0, "m"));
+  INFO(d.to_string());
+  REQUIRE(m);
+  return m;
+}
+
+std::string arrivals_scenario(const std::string& arrivals, const std::string& horizon) {
+  return fmt::format(R"(duration: {}
+account: {{ concurrency_limit: 100000 }}
+functions:
+  - name: f
+    duration: {{ type: constant, value: 0ms }}
+    cold_start: {{ type: constant, value: 0ms }}
+workload:
+  - function: f
+    arrivals: {}
+)",
+                     horizon, arrivals);
+}
+
+}  // namespace
+
+TEST_CASE("constant arrivals come exactly every 1/rate, also above one per microsecond",
+          "[models][arrivals]") {
+  // Arrival k at round(k/rate) µs (halves up), strictly before the horizon: 10 ms at
+  // 2,000,000/s gives k = 1..19,998 (k = 19,999 is at 9,999.5 µs, which rounds to the horizon).
+  auto s = lsim::test::run_yaml(arrivals_scenario("{ type: constant, rate: 2000000/s }", "10ms"));
+  CHECK(s.total.invocations.arrived == 19'998);
+  auto t = lsim::test::run_yaml(arrivals_scenario("{ type: constant, rate: 1/s }", "100s"));
+  CHECK(t.total.invocations.arrived == 99);
+}
+
+TEST_CASE("poisson arrivals keep their mean rate at any rate", "[models][arrivals]") {
+  // N ~ Poisson(λT): sd = sqrt(λT); allow 5 sd.
+  for (const auto& [rate, horizon, lambda_t] :
+       {std::tuple{"50/s", "2000s", 100000.0}, std::tuple{"1000000/s", "100ms", 100000.0},
+        std::tuple{"5000000/s", "20ms", 100000.0}}) {
+    auto s = lsim::test::run_yaml(
+        arrivals_scenario(fmt::format("{{ type: poisson, rate: {} }}", rate), horizon));
+    INFO(rate);
+    CHECK(std::fabs(static_cast<double>(s.total.invocations.arrived) - lambda_t) <
+          5 * std::sqrt(lambda_t));
+  }
+}
+
+TEST_CASE("distributions have the means they promise", "[models][distributions]") {
+  const std::pair<const char*, double> cases[] = {
+      {"{type: constant, value: 120ms}", 0.120},
+      {"{type: exponential, mean: 200ms}", 0.200},
+      {"{type: uniform, min: 100ms, max: 300ms}", 0.200},
+      {"{type: lognormal, median: 100ms, p99: 400ms}", 0.1 * std::exp(0.5 * std::pow(std::log(4.0) / 2.3263478740408408, 2))},
+      {"{type: lognormal, mu: -2.0, sigma: 0.5}", std::exp(-2.0 + 0.125)},
+      {"{type: empirical, samples: [100ms, 200ms, 600ms]}", 0.300},
+  };
+  for (const auto& [yaml, mean] : cases) {
+    INFO(yaml);
+    auto m = make_duration(yaml);
+    CHECK(m->mean_seconds() == Approx(mean).epsilon(1e-9));
+    // Sample mean within 5 standard errors; the sd is estimated from the sample itself.
+    const int n = 200000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+      const double x = to_seconds(m->sample());
+      REQUIRE(x >= 0);
+      sum += x;
+      sum2 += x * x;
+    }
+    const double mu = sum / n;
+    const double sd = std::sqrt(std::max(0.0, sum2 / n - mu * mu));
+    CHECK(std::fabs(mu - mean) <= 5 * sd / std::sqrt(n) + 1e-6);
+  }
+}
+
+TEST_CASE("lognormal given by median and p99 reproduces both percentiles", "[models][distributions]") {
+  auto m = make_duration("{type: lognormal, median: 120ms, p99: 900ms}");
+  const int n = 200000;
+  int below_median = 0, below_p99 = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto d = m->sample();
+    below_median += d <= std::chrono::milliseconds(120);
+    below_p99 += d <= std::chrono::milliseconds(900);
+  }
+  // Binomial standard errors: sqrt(.25/n) and sqrt(.0099/n); allow 5.
+  CHECK(std::fabs(below_median / double(n) - 0.5) < 5 * std::sqrt(0.25 / n));
+  CHECK(std::fabs(below_p99 / double(n) - 0.99) < 5 * std::sqrt(0.0099 / n));
+}
+
+TEST_CASE("every registered model is documented and builds from its documented parameters",
+          "[models][contract]") {
+  // Example parameter values by unit; every documented key of each model must be accepted, and
+  // the registry's entries must all have a summary. Models with alternative parameter sets are
+  // listed explicitly.
+  const auto& r = lsim::test::builtin_registries();
+  auto check_kind = [](const auto& registry, auto example) {
+    for (const auto& e : registry.entries()) {
+      INFO(registry.kind() << " " << e.type);
+      CHECK_FALSE(e.summary.empty());
+      for (const auto& p : e.params) {
+        CHECK_FALSE(p.meaning.empty());
+        CHECK_FALSE(p.unit.empty());
+        CHECK_FALSE(p.default_value.empty());
+      }
+      Diagnostics d;
+      const ConfigNode node = parse_yaml_text(example(e.type), "c.yaml", d);
+      auto m = registry.make(node, "m", d, RngStream::derive(1, 0, "c"));
+      INFO(d.to_string());
+      CHECK(m != nullptr);
+    }
+  };
+  check_kind(r.arrivals, [](const std::string& t) { return "{type: " + t + ", rate: 3/s}"; });
+  auto dist = [](const std::string& t) -> std::string {
+    if (t == "constant") return "{type: constant, value: 10ms}";
+    if (t == "exponential") return "{type: exponential, mean: 10ms}";
+    if (t == "uniform") return "{type: uniform, min: 1ms, max: 2ms}";
+    if (t == "lognormal") return "{type: lognormal, median: 10ms, p99: 50ms}";
+    if (t == "empirical") return "{type: empirical, samples: [1ms, 2ms]}";
+    FAIL("add an example for distribution " << t);
+    return "";
+  };
+  check_kind(r.duration, dist);
+  check_kind(r.cold_start, dist);
+  check_kind(r.keep_alive, [](const std::string& t) {
+    return t == "fixed" ? std::string("{type: fixed, idle: 5m, max_lifetime: 2h}") : "{type: " + t + "}";
+  });
+  check_kind(r.reuse, [](const std::string& t) { return t; });
+}
