@@ -72,6 +72,7 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
   const Date billing_date =
       spec.pricing.date.value_or(parse_date(prices.effective_date()).value_or(Date{2026, 1, 1}));
   Platform platform(spec, registries, options.seed, options.replication, billing_date);
+  if (options.progress) platform.set_progress(options.progress);
   platform.run();
 
   Summary s;

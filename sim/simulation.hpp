@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "sim/lambda/registries.hpp"
@@ -15,6 +16,8 @@ namespace lsim {
 struct RunOptions {
   std::uint64_t seed = 1;
   std::uint64_t replication = 0;
+  /// Optional progress display: called with the fraction of simulated time done.
+  std::function<void(double)> progress;
 };
 
 /// The price table a scenario asks for: `pricing.table` if set (a YAML file), else `builtin_yaml`.

@@ -75,7 +75,8 @@ void Platform::run() {
     const bool arrival_first =
         arrival_next && (!platform_next || std::tie(arrival_next->at, arrival_next->phase) <
                                                std::tie(platform_next->at, platform_next->phase));
-    ++events_;
+    if ((++events_ & 0xFFFFF) == 0 && progress_) [[unlikely]]
+      progress_(std::min(1.0, to_seconds(now_) / std::max(1e-9, to_seconds(horizon_))));
     if (arrival_first) {
       const auto due = arrivals_.pop();
       now_ = due->key.at;

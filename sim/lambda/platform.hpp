@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ class Platform {
            std::uint64_t replication, Date billing_date);
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
+
+  /// Called with the simulated fraction done (0..1) about every million events; for progress
+  /// display only (it must not touch the simulation).
+  void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
 
   /// Simulates until the horizon, then lets in-flight executions finish. Checks conservation
   /// (arrived = completed + throttled) at the end; a violation throws InternalError.
@@ -114,6 +119,7 @@ class Platform {
   Time now_{};
   std::uint64_t digest_ = 0x6C616D6264617369ULL;
   std::uint64_t events_ = 0;
+  std::function<void(double)> progress_;
 };
 
 }  // namespace lsim

@@ -112,7 +112,7 @@ workload:
     fmt::print("baseline loop : {:>12.0f} invocations/s  ({:.2f} s, {} cold)\n", base_rate, dt, cold);
   }
   const double t0 = now_s();
-  const lsim::Summary s = lsim::simulate(spec, reg, prices, {.seed = 1, .replication = 0});
+  const lsim::Summary s = lsim::simulate(spec, reg, prices, {.seed = 1, .replication = 0, .progress = {}});
   const double dt = now_s() - t0;
   const double n = static_cast<double>(s.total.invocations.arrived);
   const double sim_rate = n / dt;

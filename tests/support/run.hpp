@@ -40,7 +40,7 @@ inline Summary run_spec(const ScenarioSpec& spec, std::uint64_t seed = 1,
                         std::uint64_t replication = 0) {
   const PriceTable prices =
       load_price_table(spec, builtin_price_table_yaml(), builtin_price_table_origin());
-  return simulate(spec, builtin_registries(), prices, {.seed = seed, .replication = replication});
+  return simulate(spec, builtin_registries(), prices, {.seed = seed, .replication = replication, .progress = {}});
 }
 
 /// Loads and runs `yaml` with `seed` and `replication`.

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -189,7 +192,21 @@ int cmd_run(const std::vector<std::string>& args) {
   ro.seed = vm.count("seed") ? parse_u64(vm["seed"].as<std::string>(), "seed") : spec.seed;
   ro.replication =
       vm.count("replication") ? parse_u64(vm["replication"].as<std::string>(), "replication") : 0;
+  // Progress on long runs, only when stderr is a terminal (never in pipes, files or CI logs).
+  const bool show_progress = ::isatty(STDERR_FILENO) == 1;
+  const auto started = std::chrono::steady_clock::now();
+  if (show_progress) {
+    ro.progress = [started](double done) {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const double eta = done > 0 ? elapsed * (1 - done) / done : 0;
+      std::cerr << fmt::format("\rlambdasim: simulating {:5.1f}%  elapsed {:.0f}s  eta {:.0f}s ",
+                               100 * done, elapsed, eta)
+                << std::flush;
+    };
+  }
   const lsim::Summary summary = lsim::simulate(spec, registries, prices, ro);
+  if (show_progress) std::cerr << "\r\033[K" << std::flush;  // clear the progress line
   if (vm.count("digest")) std::cerr << fmt::format("digest {:016x}\n", summary.digest);
 
   std::string text = format == "json"  ? lsim::to_json(summary)
