@@ -40,7 +40,7 @@ class EventQueue {
   EventId push(Time at, std::uint8_t phase, Payload event) {
     const std::uint64_t seq = next_seq_++;
     LSIM_CHECK(seq < kSeqLimit, "event sequence number overflow");
-    Entry e{at.time_since_epoch().count(), (std::uint64_t{phase} << kSeqBits) | seq,
+    Entry e{pack(at.time_since_epoch().count(), (std::uint64_t{phase} << kSeqBits) | seq),
             std::move(event)};
     // Move the hole up first and write the new entry once, at its final place: storing it at the
     // end and reloading it would stall on store forwarding (measured: ~15 % of a run).
@@ -78,7 +78,7 @@ class EventQueue {
   /// Time of the earliest entry (possibly a cancelled one), or nullopt when empty.
   [[nodiscard]] std::optional<Time> next_time() const {
     if (heap_.empty()) return std::nullopt;
-    return Time{Duration{heap_.front().time}};
+    return key_of(heap_.front()).at;
   }
 
   [[nodiscard]] bool empty() const { return heap_.size() == cancelled_.size(); }
@@ -91,29 +91,40 @@ class EventQueue {
   static constexpr std::uint64_t kSeqLimit = std::uint64_t{1} << kSeqBits;
   static constexpr std::size_t kArity = 4;  // shallower than a binary heap, same cache line
 
+  __extension__ using Key = unsigned __int128;  // __extension__: keeps -Wpedantic quiet
+
+  // The whole order in one unsigned 128-bit number: time (sign bit flipped, so negative times
+  // still sort first) in the high half, (phase << 56) | seq in the low half. One comparison
+  // orders time, then phase, then FIFO, and compiles without branches.
+  static Key pack(std::int64_t time, std::uint64_t order) {
+    return (static_cast<Key>(static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63)) << 64) |
+           order;
+  }
+
   struct Entry {
-    std::int64_t time;
-    std::uint64_t order;  // (phase << 56) | seq: one comparison orders phase, then FIFO
+    Key key;
     Payload event;
   };
   static EventKey key_of(const Entry& e) {
-    return EventKey{Time{Duration{e.time}}, static_cast<std::uint8_t>(e.order >> kSeqBits),
-                    e.order & (kSeqLimit - 1)};
+    const auto time = static_cast<std::int64_t>(static_cast<std::uint64_t>(e.key >> 64) ^
+                                                (std::uint64_t{1} << 63));
+    const auto order = static_cast<std::uint64_t>(e.key);
+    return EventKey{Time{Duration{time}}, static_cast<std::uint8_t>(order >> kSeqBits),
+                    order & (kSeqLimit - 1)};
   }
 
   // Drops cancelled entries from the top; false when nothing is left.
   bool purge_cancelled_top() {
     while (!heap_.empty()) {
-      if (cancelled_.empty() || cancelled_.erase(heap_.front().order & (kSeqLimit - 1)) == 0)
+      if (cancelled_.empty() ||
+          cancelled_.erase(static_cast<std::uint64_t>(heap_.front().key) & (kSeqLimit - 1)) == 0)
         return true;
       remove_top();
     }
     return false;
   }
 
-  static bool before(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.order < b.order);
-  }
+  static bool before(const Entry& a, const Entry& b) { return a.key < b.key; }
 
   void remove_top() {
     Entry last = std::move(heap_.back());
@@ -127,7 +138,7 @@ class EventQueue {
       std::size_t best = first;
       const std::size_t end = first + kArity < n ? first + kArity : n;
       for (std::size_t c = first + 1; c < end; ++c)
-        if (before(heap_[c], heap_[best])) best = c;
+        best = before(heap_[c], heap_[best]) ? c : best;  // a conditional move, not a branch
       if (!before(heap_[best], last)) break;
       heap_[i] = std::move(heap_[best]);
       i = best;
