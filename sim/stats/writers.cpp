@@ -246,7 +246,7 @@ std::string to_table(const Summary& s) {
                    "conc.mean", "conc.max", "created", "evicted", "peak", "mean idle",
                    "idle env-s");
   for (const auto& [name, g] : rows)
-    o += fmt::format("{:<{}}  {:>9.2f} {:>9} {:>9} {:>9} {:>9} {:>9.2f} {:>12.0f}\n", name, w,
+    o += fmt::format("{:<{}}  {:>9.3f} {:>9} {:>9} {:>9} {:>9} {:>9.2f} {:>12.0f}\n", name, w,
                      g->concurrency_mean, g->concurrency_max, g->environments.created,
                      g->environments.evicted(), g->environments_peak,
                      g->environments_mean_idle, g->idle_environment_seconds);
