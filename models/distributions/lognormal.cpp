@@ -33,10 +33,10 @@ class LognormalDistribution final : public DurationDistribution {
 void register_lognormal_distribution(Registry<DurationDistribution>& r) {
   r.add({.type = "lognormal",
          .summary = "Lognormal duration, by median and p99, or by mu and sigma of ln(seconds).",
-         .params = {{"median", "duration", "-", "median duration (with p99)"},
-                    {"p99", "duration", "-", "99th percentile (with median; > median)"},
-                    {"mu", "number", "-", "mean of ln(duration in seconds) (with sigma)"},
-                    {"sigma", "number", "-", "std. deviation of ln(duration in seconds), >= 0"}},
+         .params = {{"median", "duration", "either pair", "median duration (with p99)"},
+                    {"p99", "duration", "either pair", "99th percentile (with median; >= median)"},
+                    {"mu", "number", "either pair", "mean of ln(duration in seconds) (with sigma)"},
+                    {"sigma", "number", "either pair", "std. deviation of ln(duration in seconds), >= 0"}},
          .make = [](ParamReader& p, RngStream rng) -> std::unique_ptr<DurationDistribution> {
            const bool by_pct = p.has("median") || p.has("p99");
            const bool by_log = p.has("mu") || p.has("sigma");

@@ -147,7 +147,7 @@ std::string money(double v) {
   return fmt::format("{:.6f}", v);
 }
 
-std::string pct(double v) { return fmt::format("{:.2f}%", 100 * v); }
+std::string pct(double v) { return fmt::format("{:.3g}%", 100 * v); }
 
 }  // namespace
 
@@ -223,11 +223,11 @@ std::string to_table(const Summary& s) {
   std::size_t w = 12;  // wide enough for the section titles
   for (const auto& r : rows) w = std::max(w, r.first.size());
 
-  o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>8}\n", "invocations", w,
+  o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}\n", "invocations", w,
                    "arrived", "completed", "throttled", "timed out", "cold", "cold %");
   for (const auto& [name, g] : rows) {
     const auto& n = g->invocations;
-    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>8}\n", name, w, n.arrived,
+    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}\n", name, w, n.arrived,
                      n.completed, n.throttled, n.timed_out, n.cold, pct(g->cold_start_ratio));
   }
   o += fmt::format("\n{:<{}}  {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)",
