@@ -54,6 +54,7 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
   }
   if (diags.has_errors()) throw ScenarioError(std::move(diags));
   unreserved_limit_ = std::max<std::int64_t>(0, spec.account_concurrency - reserved_total);
+  track_totals_ = functions_.size() > 1;
 }
 
 void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
@@ -110,9 +111,9 @@ void Platform::set_busy(FunctionState& f, std::int64_t delta) {
   const std::int64_t t = now_.time_since_epoch().count();
   f.busy += delta;
   f.stats.concurrency.set(t, f.busy);
-  total_busy_ += delta;
-  total_concurrency_.set(t, total_busy_);
   if (f.reserved < 0) unreserved_busy_ += delta;
+  total_busy_ += delta;
+  if (track_totals_) total_concurrency_.set(t, total_busy_);
 }
 
 void Platform::set_live(FunctionState& f, std::int64_t delta) {
@@ -120,7 +121,7 @@ void Platform::set_live(FunctionState& f, std::int64_t delta) {
   f.live += delta;
   f.stats.live.set(t, f.live);
   total_live_count_ += delta;
-  total_live_.set(t, total_live_count_);
+  if (track_totals_) total_live_.set(t, total_live_count_);
 }
 
 void Platform::set_idle(FunctionState& f) {

@@ -44,9 +44,12 @@ class Platform {
     return functions_[function].stats;
   }
   /// Peak of all functions' concurrency and live environments together (window only).
-  [[nodiscard]] std::int64_t peak_concurrency() const { return total_concurrency_.max(); }
-  [[nodiscard]] std::int64_t peak_live() const { return total_live_.max(); }
-  [[nodiscard]] const TimeWeighted& total_concurrency() const { return total_concurrency_; }
+  [[nodiscard]] std::int64_t peak_concurrency() const {
+    return track_totals_ ? total_concurrency_.max() : functions_[0].stats.concurrency.max();
+  }
+  [[nodiscard]] std::int64_t peak_live() const {
+    return track_totals_ ? total_live_.max() : functions_[0].stats.live.max();
+  }
   /// Fingerprint of the trajectory: a hash folded over every processed event.
   [[nodiscard]] std::uint64_t digest() const { return digest_; }
   [[nodiscard]] std::uint64_t events_processed() const { return events_; }
@@ -111,8 +114,10 @@ class Platform {
   std::int64_t total_busy_ = 0, total_live_count_ = 0;
   // Scenario-wide peaks need their own trackers (a sum of per-function peaks is not the peak of
   // the sum); scenario-wide means are sums of per-function means.
+  // With one function they equal its own and are not kept (a hot-path saving).
   TimeWeighted total_concurrency_;
   TimeWeighted total_live_;
+  bool track_totals_ = true;
   std::uint64_t next_serial_ = 1;
   // Conservation, over every invocation (counted or not).
   std::uint64_t all_arrived_ = 0, all_completed_ = 0, all_throttled_ = 0;
