@@ -27,6 +27,8 @@ void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
 
 void register_reuse_policies(Registry<ReusePolicy>& r);
 
+void register_scaling_policies(Registry<ScalingPolicy>& r);
+
 }  // namespace lsim::models
 
 namespace lsim {

@@ -17,6 +17,7 @@ void register_builtin_models(Registries& r) {
   }
   register_fixed_keep_alive(r.keep_alive);
   register_reuse_policies(r.reuse);
+  register_scaling_policies(r.scaling);
 }
 
 }  // namespace lsim

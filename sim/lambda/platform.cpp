@@ -36,6 +36,8 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
     f.keep_alive = registries.keep_alive.make(fs.keep_alive.node, fs.keep_alive.path, diags,
                                               stream(prefix + "keep_alive"));
     f.reuse = registries.reuse.make(fs.reuse.node, fs.reuse.path, diags, stream(prefix + "reuse"));
+    f.scaling = registries.scaling.make(fs.scaling.node, fs.scaling.path, diags,
+                                        stream(prefix + "scaling"));
     if (f.keep_alive) f.max_lifetime = f.keep_alive->max_lifetime();
     if (fs.reserved_concurrency) {
       f.reserved = *fs.reserved_concurrency;
@@ -173,6 +175,15 @@ void Platform::on(const InvocationArrived& e) {
     set_idle(f);
     instances_[slot].state = InstanceState::Busy;
     cold = false;
+  } else if (!f.scaling->try_acquire(now_)) {
+    // Needs a new environment but the function may not add one yet: throttled like a lack of
+    // concurrency (lambda-facts §3, scaling rate since 2023-11-26).
+    ++all_throttled_;
+    if (counted) {
+      ++f.stats.counts.throttled;
+      ++f.stats.counts.throttled_scaling;
+    }
+    return;
   } else {
     slot = allocate_instance(wl.function);
     set_live(f, +1);

@@ -71,6 +71,7 @@ class Platform {
     std::unique_ptr<DurationDistribution> cold_start;
     std::unique_ptr<KeepAlivePolicy> keep_alive;
     std::unique_ptr<ReusePolicy> reuse;
+    std::unique_ptr<ScalingPolicy> scaling;
     std::optional<Duration> max_lifetime;
     IdlePool idle;
     std::int64_t busy = 0;

@@ -43,6 +43,16 @@ class KeepAlivePolicy {
   [[nodiscard]] virtual std::optional<Duration> max_lifetime() const = 0;
 };
 
+/// How fast a function may add execution environments (lambda-facts §3). Consulted only when an
+/// invocation needs a new environment; reuse of an idle one never needs permission.
+class ScalingPolicy {
+ public:
+  virtual ~ScalingPolicy() = default;
+  /// Whether a new environment may start at `now`; if so, the permission is used up. Calls come
+  /// with non-decreasing `now`.
+  virtual bool try_acquire(Time now) = 0;
+};
+
 /// Which idle environment serves the next invocation (never called with an empty pool).
 class ReusePolicy {
  public:

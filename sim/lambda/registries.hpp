@@ -12,6 +12,7 @@ struct Registries {
   Registry<DurationDistribution> cold_start{"cold-start model"};
   Registry<KeepAlivePolicy> keep_alive{"keep-alive model"};
   Registry<ReusePolicy> reuse{"reuse model"};
+  Registry<ScalingPolicy> scaling{"scaling model"};
 };
 
 }  // namespace lsim

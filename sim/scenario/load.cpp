@@ -213,11 +213,13 @@ class Loader {
       f.cold_start = model(r, "cold_start", nullptr);
       f.keep_alive = model(r, "keep_alive", kDefaultKeepAlive);
       f.reuse = model(r, "reuse", "mru");
+      f.scaling = model(r, "scaling", "token_bucket");
       r.finish();
       if (!f.duration.node.is_null()) check_model(reg_.duration, f.duration, diags_);
       if (!f.cold_start.node.is_null()) check_model(reg_.cold_start, f.cold_start, diags_);
       check_model(reg_.keep_alive, f.keep_alive, diags_);
       check_model(reg_.reuse, f.reuse, diags_);
+      check_model(reg_.scaling, f.scaling, diags_);
       s.functions.push_back(std::move(f));
     }
   }

@@ -33,6 +33,7 @@ struct FunctionSpec {
   ModelSpec cold_start;
   ModelSpec keep_alive;
   ModelSpec reuse;
+  ModelSpec scaling;
 };
 
 struct WorkloadSpec {

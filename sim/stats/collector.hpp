@@ -16,7 +16,8 @@ struct InvocationCounts {
   std::uint64_t completed = 0;  ///< finished, successfully or by timing out
   std::uint64_t cold = 0;
   std::uint64_t warm = 0;
-  std::uint64_t throttled = 0;
+  std::uint64_t throttled = 0;          ///< for lack of concurrency or of scaling capacity
+  std::uint64_t throttled_scaling = 0;  ///< the part due to the scaling-rate limit
   std::uint64_t timed_out = 0;
 
   void merge(const InvocationCounts& o) {
@@ -26,6 +27,7 @@ struct InvocationCounts {
     cold += o.cold;
     warm += o.warm;
     throttled += o.throttled;
+    throttled_scaling += o.throttled_scaling;
     timed_out += o.timed_out;
   }
 };

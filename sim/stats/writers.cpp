@@ -116,6 +116,7 @@ void group_json(Json& j, const GroupSummary& g) {
   j.value("cold", n.cold);
   j.value("warm", n.warm);
   j.value("throttled", n.throttled);
+  j.value("throttled_scaling", n.throttled_scaling);
   j.value("timed_out", n.timed_out);
   j.close();
   j.value("cold_start_ratio", g.cold_start_ratio);

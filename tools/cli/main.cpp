@@ -282,6 +282,7 @@ int cmd_models(const std::vector<std::string>& args) {
   kind(r.cold_start, "functions[].cold_start");
   kind(r.keep_alive, "functions[].keep_alive");
   kind(r.reuse, "functions[].reuse");
+  kind(r.scaling, "functions[].scaling");
   std::cout << out;
   return kExitOk;
 }

@@ -81,7 +81,7 @@ TEST_CASE("bad scenarios give located messages naming the key path", "[scenario]
       {"memory: 512MB", "memroy: 512MB",
        "s.yaml:5:5: error: functions[0]: unknown key 'memroy' (did you mean 'memory'?); known "
        "keys: architecture, cold_start, duration, ephemeral_storage, keep_alive, memory, name, "
-       "package_type, reserved_concurrency, reuse, runtime, timeout\n"},
+       "package_type, reserved_concurrency, reuse, runtime, scaling, timeout\n"},
       {"type: poisson", "type: poison",
        "s.yaml:10:23: error: workload[0].arrivals.type: unknown arrival process 'poison' (did you "
        "mean 'poisson'?); known: poisson, constant\n"},
@@ -181,7 +181,7 @@ TEST_CASE("overrides given with --set address list items by index or by name and
   CHECK(errors_of(kGood, {"functions.api.memry=1GB"}) ==
         "--set functions.api.memry=1GB: error: functions[0]: unknown key 'memry' (did you mean "
         "'memory'?); known keys: architecture, cold_start, duration, ephemeral_storage, "
-        "keep_alive, memory, name, package_type, reserved_concurrency, reuse, runtime, timeout\n");
+        "keep_alive, memory, name, package_type, reserved_concurrency, reuse, runtime, scaling, timeout\n");
   CHECK(errors_of(kGood, {"functions.api.memory=12MB"}) ==
         "--set functions.api.memory=12MB: error: functions[0].memory: 12 MB is outside Lambda's "
         "128–10,240 MB\n");
