@@ -15,6 +15,14 @@ inline constexpr InstanceSlot kNoSlot = 0xFFFFFFFFu;
 
 enum class InstanceState : std::uint8_t { Free, Busy, Idle };
 
+/// How an execution ends. Simulated outcomes are values, never C++ exceptions.
+enum class Outcome : std::uint8_t {
+  Ok,
+  TimedOut,  ///< ran into the function timeout; the environment is reset
+  Failed,    ///< a handled function error; the environment is kept
+  Crashed,   ///< an unhandled error that ends the runtime; the environment is reset
+};
+
 struct Instance {
   std::uint32_t function = 0;
   InstanceState state = InstanceState::Free;
@@ -31,7 +39,7 @@ struct Instance {
   Duration init{0};
   Duration exec{0};
   bool cold = false;
-  bool timed_out = false;
+  Outcome outcome = Outcome::Ok;
   bool counted = false;  ///< arrived after the warm-up period
 };
 

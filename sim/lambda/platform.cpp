@@ -26,9 +26,9 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
   std::int64_t reserved_total = 0;
   functions_.reserve(spec.functions.size());
   for (const FunctionSpec& fs : spec.functions) {
-    FunctionState& f = functions_.emplace_back(fs, spec.warmup.count(), spec.duration.count(),
-                                               &instances_);
     const std::string prefix = "fn/" + fs.name + "/";
+    FunctionState& f = functions_.emplace_back(fs, spec.warmup.count(), spec.duration.count(),
+                                               &instances_, stream(prefix + "errors"));
     f.duration = registries.duration.make(fs.duration.node, fs.duration.path, diags,
                                           stream(prefix + "duration"));
     f.cold_start = registries.cold_start.make(fs.cold_start.node, fs.cold_start.path, diags,
@@ -192,15 +192,24 @@ void Platform::on(const InvocationArrived& e) {
     cold = true;
   }
   Duration exec = f.duration->sample();
-  const bool timed_out = exec > f.spec->timeout;
-  if (timed_out) exec = f.spec->timeout;
+  Outcome outcome = Outcome::Ok;
+  if (exec > f.spec->timeout) {
+    exec = f.spec->timeout;
+    outcome = Outcome::TimedOut;
+  } else if (f.spec->error_probability > 0 || f.spec->crash_probability > 0) {
+    // One draw decides: [0, p_error) handled error, [p_error, p_error + p_crash) crash. An error
+    // is assumed to take the same time as a success (the duration model's draw).
+    const double u = f.errors.uniform01();
+    if (u < f.spec->error_probability) outcome = Outcome::Failed;
+    else if (u < f.spec->error_probability + f.spec->crash_probability) outcome = Outcome::Crashed;
+  }
 
   Instance& inst = instances_[slot];
   inst.arrival = now_;
   inst.init = init;
   inst.exec = exec;
   inst.cold = cold;
-  inst.timed_out = timed_out;
+  inst.outcome = outcome;
   inst.counted = counted;
   set_busy(f, +1);
   if (counted) ++f.stats.counts.started;
@@ -226,13 +235,19 @@ void Platform::on(const ExecutionFinished& e) {
       s.latency_warm.record(latency.count());
       s.latency_warm_ms.add(to_ms(latency));
     }
-    if (inst.timed_out) ++s.counts.timed_out;
+    switch (inst.outcome) {
+      case Outcome::Ok: break;
+      case Outcome::TimedOut: ++s.counts.timed_out; break;
+      case Outcome::Failed:
+      case Outcome::Crashed: ++s.counts.failed; break;
+    }
     add_invocation(s.usage, inst.exec.count(), inst.init.count(), inst.cold && f.init_billed);
   }
   set_busy(f, -1);
 
-  if (inst.timed_out) {
-    // A timeout resets the environment: the next invocation there would be cold (lambda-facts §7).
+  if (inst.outcome == Outcome::TimedOut || inst.outcome == Outcome::Crashed) {
+    // A timeout or a crash resets the environment: the next invocation there would be cold
+    // (lambda-facts §7). A handled error keeps it.
     destroy(e.slot, EvictReason::Reset);
   } else if (f.max_lifetime && now_ >= inst.created + *f.max_lifetime) {
     destroy(e.slot, EvictReason::Lifetime);

@@ -64,14 +64,15 @@ class Platform {
 
   struct FunctionState {
     FunctionState(const FunctionSpec& s, std::int64_t from_us, std::int64_t to_us,
-                  const std::vector<Instance>* instances)
-        : spec(&s), idle(instances), stats(from_us, to_us) {}
+                  const std::vector<Instance>* instances, RngStream errors_stream)
+        : spec(&s), errors(std::move(errors_stream)), idle(instances), stats(from_us, to_us) {}
     const FunctionSpec* spec;
     std::unique_ptr<DurationDistribution> duration;
     std::unique_ptr<DurationDistribution> cold_start;
     std::unique_ptr<KeepAlivePolicy> keep_alive;
     std::unique_ptr<ReusePolicy> reuse;
     std::unique_ptr<ScalingPolicy> scaling;
+    RngStream errors;  ///< drawn only when an error or crash probability is set
     std::optional<Duration> max_lifetime;
     IdlePool idle;
     std::int64_t busy = 0;

@@ -209,6 +209,14 @@ class Loader {
                     "must be between 0 and the account's concurrency limit"))
           f.reserved_concurrency = static_cast<int>(*reserved);
       }
+      f.error_probability = r.number_or("error_probability", 0);
+      r.check(f.error_probability >= 0 && f.error_probability <= 1, "error_probability",
+              "must be a probability between 0 and 1");
+      f.crash_probability = r.number_or("crash_probability", 0);
+      r.check(f.crash_probability >= 0 && f.crash_probability <= 1, "crash_probability",
+              "must be a probability between 0 and 1");
+      r.check(f.error_probability + f.crash_probability <= 1, "crash_probability",
+              "error_probability + crash_probability must not exceed 1");
       f.duration = model(r, "duration", nullptr);
       f.cold_start = model(r, "cold_start", nullptr);
       f.keep_alive = model(r, "keep_alive", kDefaultKeepAlive);

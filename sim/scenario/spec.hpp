@@ -29,6 +29,8 @@ struct FunctionSpec {
   int ephemeral_mb = 512;  ///< AWS's default (and the part that is free)
   Duration timeout = std::chrono::seconds(3);  ///< AWS's default
   std::optional<int> reserved_concurrency;
+  double error_probability = 0;  ///< handled errors: the environment is kept
+  double crash_probability = 0;  ///< unhandled errors: the environment is reset
   ModelSpec duration;
   ModelSpec cold_start;
   ModelSpec keep_alive;

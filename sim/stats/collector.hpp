@@ -19,6 +19,7 @@ struct InvocationCounts {
   std::uint64_t throttled = 0;          ///< for lack of concurrency or of scaling capacity
   std::uint64_t throttled_scaling = 0;  ///< the part due to the scaling-rate limit
   std::uint64_t timed_out = 0;
+  std::uint64_t failed = 0;  ///< function errors, handled or crashing (billed like successes)
 
   void merge(const InvocationCounts& o) {
     arrived += o.arrived;
@@ -29,6 +30,7 @@ struct InvocationCounts {
     throttled += o.throttled;
     throttled_scaling += o.throttled_scaling;
     timed_out += o.timed_out;
+    failed += o.failed;
   }
 };
 
@@ -36,7 +38,7 @@ struct EnvironmentCounts {
   std::uint64_t created = 0;
   std::uint64_t evicted_idle = 0;      ///< reclaimed after the keep-alive idle time
   std::uint64_t evicted_lifetime = 0;  ///< reclaimed at the maximum lifetime
-  std::uint64_t reset = 0;             ///< discarded after a timeout (the next start is cold)
+  std::uint64_t reset = 0;             ///< discarded after a timeout or crash (next start cold)
 
   [[nodiscard]] std::uint64_t evicted() const { return evicted_idle + evicted_lifetime + reset; }
   void merge(const EnvironmentCounts& o) {

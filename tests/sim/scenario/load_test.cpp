@@ -32,6 +32,12 @@ workload:
     arrivals: { type: poisson, rate: 5/s }
 )";
 
+// What the loader lists when a function has an unknown key.
+const char* kFunctionKeys =
+    "architecture, cold_start, crash_probability, duration, ephemeral_storage, error_probability, "
+    "keep_alive, memory, name, package_type, reserved_concurrency, reuse, runtime, scaling, "
+    "timeout";
+
 // Every diagnostic of loading `text`, one per line ("" when it loads).
 std::string errors_of(const std::string& text, const std::vector<std::string>& sets = {}) {
   try {
@@ -80,8 +86,7 @@ TEST_CASE("bad scenarios give located messages naming the key path", "[scenario]
        "GB)\n"},
       {"memory: 512MB", "memroy: 512MB",
        "s.yaml:5:5: error: functions[0]: unknown key 'memroy' (did you mean 'memory'?); known "
-       "keys: architecture, cold_start, duration, ephemeral_storage, keep_alive, memory, name, "
-       "package_type, reserved_concurrency, reuse, runtime, scaling, timeout\n"},
+       "keys: " + std::string(kFunctionKeys) + "\n"},
       {"type: poisson", "type: poison",
        "s.yaml:10:23: error: workload[0].arrivals.type: unknown arrival process 'poison' (did you "
        "mean 'poisson'?); known: poisson, constant\n"},
@@ -180,8 +185,7 @@ TEST_CASE("overrides given with --set address list items by index or by name and
         "'api'?); known: api\n");
   CHECK(errors_of(kGood, {"functions.api.memry=1GB"}) ==
         "--set functions.api.memry=1GB: error: functions[0]: unknown key 'memry' (did you mean "
-        "'memory'?); known keys: architecture, cold_start, duration, ephemeral_storage, "
-        "keep_alive, memory, name, package_type, reserved_concurrency, reuse, runtime, scaling, timeout\n");
+        "'memory'?); known keys: " + std::string(kFunctionKeys) + "\n");
   CHECK(errors_of(kGood, {"functions.api.memory=12MB"}) ==
         "--set functions.api.memory=12MB: error: functions[0].memory: 12 MB is outside Lambda's "
         "128–10,240 MB\n");
