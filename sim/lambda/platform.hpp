@@ -111,6 +111,7 @@ class Platform {
   std::vector<InstanceSlot> free_slots_;
   std::vector<FunctionState> functions_;
   std::vector<WorkloadState> workloads_;
+  Duration init_limit_;
   std::int64_t unreserved_limit_ = 0;
   std::int64_t unreserved_busy_ = 0;
   std::int64_t total_busy_ = 0, total_live_count_ = 0;

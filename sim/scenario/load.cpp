@@ -107,6 +107,8 @@ class Loader {
     if (r.check(limit >= 1 && limit <= 10'000'000, "concurrency_limit",
                 "must be between 1 and 10,000,000"))
       s.account_concurrency = static_cast<int>(limit);
+    s.init_limit = r.duration_or("init_limit", s.init_limit);
+    r.check(s.init_limit > Duration{0}, "init_limit", "must be > 0");
     r.finish();
   }
 

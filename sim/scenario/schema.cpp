@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/scenario/config_node.hpp"
+
 namespace lsim {
 namespace {
 
@@ -303,6 +305,12 @@ Json integer_schema(const std::string& description, int minimum, int maximum) {
   return j;
 }
 
+Json number_schema(const std::string& description, int minimum, int maximum) {
+  Json j = described(description);
+  j.add("type", "number").add("minimum", minimum).add("maximum", maximum);
+  return j;
+}
+
 Json string_schema(const std::string& description) {
   Json j = described(description);
   j.add("type", "string");
@@ -406,7 +414,12 @@ std::string scenario_json_schema(const Registries& registries) {
       Json::object({{"concurrency_limit",
                      integer_schema("Concurrent executions allowed in the region, 1 to 10,000,000 "
                                     "(default 1000); 100 of them must stay unreserved.",
-                                    1, 10'000'000)}}),
+                                    1, 10'000'000)},
+                    {"init_limit",
+                     duration_schema("An on-demand INIT longer than this is stopped and run again "
+                                     "inside the first invocation, where the function timeout "
+                                     "bounds it (\"suppressed init\"). More than 0 (default 10s).",
+                                     true)}}),
       Json::array());
 
   Json free_tier =
@@ -460,6 +473,15 @@ std::string scenario_json_schema(const Registries& registries) {
                            "the account's limit (default: none, the function shares the "
                            "unreserved pool).",
                            0, 10'000'000)},
+           {"error_probability",
+            number_schema("Chance that an invocation ends in a handled error: billed, counted as "
+                          "failed, the environment is kept. 0 to 1 (default 0).",
+                          0, 1)},
+           {"crash_probability",
+            number_schema("Chance of an unhandled error that ends the runtime: billed, failed, the "
+                          "environment is reset. 0 to 1, and at most 1 - error_probability "
+                          "(default 0).",
+                          0, 1)},
            {"duration",
             model_schema(registries.duration, "Execution time of an invocation (required)")},
            {"cold_start", model_schema(registries.cold_start,

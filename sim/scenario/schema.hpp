@@ -11,8 +11,10 @@ namespace lsim {
 
 /// A JSON Schema (draft-07) for scenario files as the loader (sim/scenario/load.cpp) reads them:
 /// every key it accepts with its description, unit patterns, numeric ranges and required keys, and
-/// for each model key one alternative per registered `type:` with its parameters. Deterministic
-/// (fixed key order), pretty-printed with two-space indentation, ending with a newline.
+/// for each model key one alternative per registered `type:` with its parameters, plus the bare
+/// type names the registry builds without parameters (it builds each type once to know; factories
+/// draw nothing). Deterministic (fixed key order), pretty-printed with two-space indentation,
+/// ending with a newline.
 std::string scenario_json_schema(const Registries& registries);
 
 }  // namespace lsim

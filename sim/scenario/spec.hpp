@@ -60,6 +60,9 @@ struct ScenarioSpec {
   Duration duration{0};  ///< simulated horizon: no arrival at or after it
   Duration warmup{0};    ///< invocations arriving earlier are simulated but not counted
   int account_concurrency = 1000;  ///< lambda-facts §2–3: 1,000 per region by default
+  /// On-demand INIT longer than this is cut and re-run inside the first invocation, where the
+  /// function timeout bounds it ("suppressed init"; lambda-facts §2: 10 s).
+  Duration init_limit = std::chrono::seconds(10);
   PricingSpec pricing;
   std::vector<FunctionSpec> functions;
   std::vector<WorkloadSpec> workloads;

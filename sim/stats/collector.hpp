@@ -19,7 +19,8 @@ struct InvocationCounts {
   std::uint64_t throttled = 0;          ///< for lack of concurrency or of scaling capacity
   std::uint64_t throttled_scaling = 0;  ///< the part due to the scaling-rate limit
   std::uint64_t timed_out = 0;
-  std::uint64_t failed = 0;  ///< function errors, handled or crashing (billed like successes)
+  std::uint64_t failed = 0;
+  std::uint64_t init_suppressed = 0;  ///< cold starts whose INIT exceeded the limit and re-ran  ///< function errors, handled or crashing (billed like successes)
 
   void merge(const InvocationCounts& o) {
     arrived += o.arrived;
@@ -31,6 +32,7 @@ struct InvocationCounts {
     throttled_scaling += o.throttled_scaling;
     timed_out += o.timed_out;
     failed += o.failed;
+    init_suppressed += o.init_suppressed;
   }
 };
 

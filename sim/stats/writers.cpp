@@ -119,6 +119,7 @@ void group_json(Json& j, const GroupSummary& g) {
   j.value("throttled_scaling", n.throttled_scaling);
   j.value("timed_out", n.timed_out);
   j.value("failed", n.failed);
+  j.value("init_suppressed", n.init_suppressed);
   j.close();
   j.value("cold_start_ratio", g.cold_start_ratio);
   j.open("latency_ms");

@@ -63,3 +63,41 @@ TEST_CASE("setting no error probability draws nothing: results are unchanged", "
   const auto b = lsim::test::run_yaml(scenario("timeout: 3s"));
   CHECK(a.digest == b.digest);
 }
+
+TEST_CASE("an INIT longer than the limit is cut and re-run inside the invocation",
+          "[platform][init]") {
+  // Exactly one invocation (constant 1/h over 90 minutes arrives at 1 h): a cold start with a
+  // 12 s INIT and a 1 s execution.
+  auto yaml = [](const std::string& timeout) {
+    return fmt::format(R"(duration: 90m
+functions:
+  - name: f
+    timeout: {}
+    duration: {{ type: constant, value: 1s }}
+    cold_start: {{ type: constant, value: 12s }}
+workload:
+  - function: f
+    arrivals: {{ type: constant, rate: 1/h }}
+)",
+                       timeout);
+  };
+  SECTION("within the timeout: latency = 10 s (first attempt) + 12 s (re-run) + 1 s") {
+    const auto s = lsim::test::run_yaml(yaml("30s"));
+    REQUIRE(s.total.invocations.cold == 1);
+    CHECK(s.total.invocations.init_suppressed == 1);
+    CHECK(s.total.cold.max == Approx(23'000));
+    CHECK(s.total.invocations.timed_out == 0);
+  }
+  SECTION("the re-run counts against the timeout") {
+    const auto s = lsim::test::run_yaml(yaml("5s"));
+    CHECK(s.total.invocations.init_suppressed == 1);
+    CHECK(s.total.invocations.timed_out == 1);
+    CHECK(s.total.cold.max == Approx(15'000));
+    CHECK(s.total.environments.reset == 1);
+  }
+  SECTION("a higher limit lets the INIT finish") {
+    const auto s = lsim::test::run_yaml("account: { init_limit: 20s }\n" + yaml("30s"));
+    CHECK(s.total.invocations.init_suppressed == 0);
+    CHECK(s.total.cold.max == Approx(13'000));
+  }
+}
