@@ -1,6 +1,8 @@
 // The platform's event handlers. Every step of an invocation's life is here, in one place.
 #include "sim/lambda/platform.hpp"
 
+#include "sim/lambda/cpu_share.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,6 +13,10 @@ namespace {
 // The run digest: order-sensitive (each step mixes the previous state), one splitmix per event.
 std::uint64_t fold(std::uint64_t digest, std::uint64_t a, std::uint64_t b) {
   return splitmix64((digest * 0xD1342543DE82EF95ULL) ^ a ^ (b << 40));
+}
+
+Duration scale(Duration d, double factor) {
+  return to_duration(to_seconds(d) * factor);
 }
 
 }  // namespace
@@ -45,6 +51,10 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
       reserved_total += f.reserved;
     }
     f.init_billed = init_is_billed(billing_date, fs.runtime, fs.package_type);
+    if (const MemoryScaling& ms = fs.memory_scaling; ms.reference_mb > 0) {
+      f.duration_scale = duration_scale(fs.memory_mb, ms.reference_mb, ms.cpu_bound, ms.threads);
+      if (ms.cold_start) f.cold_start_scale = f.duration_scale;
+    }
     f.stats.usage.arch = fs.architecture;
     f.stats.usage.memory_mb = fs.memory_mb;
     f.stats.usage.ephemeral_mb = fs.ephemeral_mb;
@@ -190,9 +200,11 @@ void Platform::on(const InvocationArrived& e) {
     set_live(f, +1);
     if (counted) ++f.stats.environments.created;
     init = f.cold_start->sample();
+    if (f.cold_start_scale != 1.0) init = scale(init, f.cold_start_scale);
     cold = true;
   }
   Duration exec = f.duration->sample();
+  if (f.duration_scale != 1.0) exec = scale(exec, f.duration_scale);
   if (init > init_limit_) {
     // Suppressed init (lambda-facts §2): INIT is stopped at the limit and run again at the start
     // of the invocation, where it counts against the function timeout (and is billed as

@@ -79,6 +79,8 @@ class Platform {
     std::int64_t live = 0;
     std::int64_t reserved = -1;  ///< -1: draws from the unreserved account pool
     bool init_billed = false;
+    double duration_scale = 1.0;    ///< memory → CPU factor applied to every execution time
+    double cold_start_scale = 1.0;  ///< the same for INIT, when asked for
     FunctionCollector stats;
   };
 

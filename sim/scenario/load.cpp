@@ -219,6 +219,25 @@ class Loader {
               "must be a probability between 0 and 1");
       r.check(f.error_probability + f.crash_probability <= 1, "crash_probability",
               "error_probability + crash_probability must not exceed 1");
+      if (const ConfigNode* ms = r.child("memory_scaling"); ms != nullptr && !ms->is_null()) {
+        ParamReader m(*ms, r.path_of("memory_scaling"), diags_);
+        f.memory_scaling.reference_mb = m.memory_mb_or("reference_memory", 0);
+        if (!m.has("reference_memory"))
+          m.error("reference_memory", "missing required key 'reference_memory' (the memory size "
+                                      "at which the duration model was measured)");
+        else
+          m.check(f.memory_scaling.reference_mb >= kMinMemoryMb &&
+                      f.memory_scaling.reference_mb <= kMaxMemoryMb,
+                  "reference_memory", "must be within Lambda's 128–10,240 MB");
+        f.memory_scaling.cpu_bound = m.number_or("cpu_bound", 1.0);
+        m.check(f.memory_scaling.cpu_bound >= 0 && f.memory_scaling.cpu_bound <= 1, "cpu_bound",
+                "must be a fraction between 0 and 1");
+        f.memory_scaling.threads = m.number_or("threads", 1.0);
+        m.check(f.memory_scaling.threads >= 1 && f.memory_scaling.threads <= 64, "threads",
+                "must be between 1 and 64");
+        f.memory_scaling.cold_start = m.boolean_or("cold_start", false);
+        m.finish();
+      }
       f.duration = model(r, "duration", nullptr);
       f.cold_start = model(r, "cold_start", nullptr);
       f.keep_alive = model(r, "keep_alive", kDefaultKeepAlive);

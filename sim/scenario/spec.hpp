@@ -19,6 +19,15 @@ struct ModelSpec {
   std::string path;  ///< key path, e.g. functions[0].duration
 };
 
+/// How the duration (and optionally INIT) models, given at a reference memory size, scale to the
+/// function's memory: see sim/lambda/cpu_share.hpp.
+struct MemoryScaling {
+  int reference_mb = 0;     ///< 0: no scaling (the models describe the configured memory)
+  double cpu_bound = 1.0;   ///< fraction of the time that is CPU work
+  double threads = 1.0;     ///< vCPUs the code can use
+  bool cold_start = false;  ///< scale INIT times the same way
+};
+
 struct FunctionSpec {
   std::string name;
   SourceLoc loc;
@@ -31,6 +40,7 @@ struct FunctionSpec {
   std::optional<int> reserved_concurrency;
   double error_probability = 0;  ///< handled errors: the environment is kept
   double crash_probability = 0;  ///< unhandled errors: the environment is reset
+  MemoryScaling memory_scaling;
   ModelSpec duration;
   ModelSpec cold_start;
   ModelSpec keep_alive;

@@ -35,8 +35,8 @@ workload:
 // What the loader lists when a function has an unknown key.
 const char* kFunctionKeys =
     "architecture, cold_start, crash_probability, duration, ephemeral_storage, error_probability, "
-    "keep_alive, memory, name, package_type, reserved_concurrency, reuse, runtime, scaling, "
-    "timeout";
+    "keep_alive, memory, memory_scaling, name, package_type, reserved_concurrency, reuse, runtime, "
+    "scaling, timeout";
 
 // Every diagnostic of loading `text`, one per line ("" when it loads).
 std::string errors_of(const std::string& text, const std::vector<std::string>& sets = {}) {

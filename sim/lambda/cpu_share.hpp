@@ -1,0 +1,27 @@
+// Memory → CPU: Lambda allocates CPU in proportion to memory, one vCPU at 1,769 MB, at most 6
+// vCPUs at 10,240 MB (Lambda developer guide "Configure Lambda function memory"; re:Invent 2020;
+// lambda-facts §2). A duration measured at one memory size scales to another by an Amdahl-style
+// rule: the CPU-bound fraction runs at the speed of min(CPU share, threads the code can use);
+// the rest (waiting on I/O) does not change.
+#pragma once
+
+#include <algorithm>
+
+namespace lsim {
+
+inline constexpr double kMbPerVcpu = 1769.0;
+inline constexpr double kMaxVcpus = 6.0;
+
+/// vCPUs available at `memory_mb`.
+inline double cpu_share(double memory_mb) { return std::min(memory_mb / kMbPerVcpu, kMaxVcpus); }
+
+/// Factor by which a duration measured at `reference_mb` changes at `memory_mb`, for code whose
+/// `cpu_bound` fraction (0..1) of the time is CPU work that can use up to `threads` vCPUs.
+inline double duration_scale(double memory_mb, double reference_mb, double cpu_bound,
+                             double threads) {
+  const double speed_ref = std::min(cpu_share(reference_mb), threads);
+  const double speed = std::min(cpu_share(memory_mb), threads);
+  return (1.0 - cpu_bound) + cpu_bound * speed_ref / speed;
+}
+
+}  // namespace lsim
