@@ -311,15 +311,23 @@ Json number_schema(const std::string& description, int minimum, int maximum) {
   return j;
 }
 
-Json string_schema(const std::string& description) {
-  Json j = described(description);
-  j.add("type", "string");
-  return j;
-}
-
 Json enum_schema(const std::string& description, std::initializer_list<Json> values) {
   Json j = described(description);
   j.add("type", "string").add("enum", Json::array(values));
+  return j;
+}
+
+// ParamReader::boolean_or: true/false, or yes/no/on/off (which YAML 1.2 reads as strings).
+Json boolean_schema(const std::string& description) {
+  Json j = described(description);
+  j.add("anyOf", Json::array({Json::object({{"type", "boolean"}}),
+                              enum_schema("", {"yes", "no", "on", "off"})}));
+  return j;
+}
+
+Json string_schema(const std::string& description) {
+  Json j = described(description);
+  j.add("type", "string");
   return j;
 }
 
@@ -423,10 +431,7 @@ std::string scenario_json_schema(const Registries& registries) {
       Json::array());
 
   Json free_tier =
-      Json::object({{"description",
-                     "Whether the monthly free tier is subtracted from the bill (default false)."},
-                    {"anyOf", Json::array({Json::object({{"type", "boolean"}}),
-                                           enum_schema("", {"yes", "no", "on", "off"})})}});
+      boolean_schema("Whether the monthly free tier is subtracted from the bill (default false).");
   Json date = string_schema(
       "Billing date, YYYY-MM-DD (default: the price table's effective date); it decides whether "
       "INIT time is billed.");
@@ -482,6 +487,26 @@ std::string scenario_json_schema(const Registries& registries) {
                           "environment is reset. 0 to 1, and at most 1 - error_probability "
                           "(default 0).",
                           0, 1)},
+           {"memory_scaling",
+            closed_object(
+                "Scale the duration model, measured at reference_memory, to the configured memory: "
+                "times scale by (1 - cpu_bound) + cpu_bound * s_ref/s, where s = min(memory / "
+                "1769MB, 6, threads) vCPUs (default: none, the models describe the configured "
+                "memory).",
+                Json::object(
+                    {{"reference_memory",
+                      memory_schema("The memory size at which the duration model was measured, "
+                                    "128MB to 10240MB (required).",
+                                    128, 10240)},
+                     {"cpu_bound", number_schema("The CPU-bound fraction of the duration, 0 to 1 "
+                                                 "(default 1).",
+                                                 0, 1)},
+                     {"threads", number_schema("Threads the function can keep busy, 1 to 64 "
+                                               "(default 1).",
+                                               1, 64)},
+                     {"cold_start", boolean_schema("Whether INIT times scale too (default "
+                                                   "false).")}}),
+                Json::array({"reference_memory"}))},
            {"duration",
             model_schema(registries.duration, "Execution time of an invocation (required)")},
            {"cold_start", model_schema(registries.cold_start,

@@ -87,23 +87,22 @@ void latency_json(Json& j, const std::string& key, const LatencySummary& l) {
   j.close();
 }
 
-void cost_json(Json& j, const std::string& key, const CostBreakdown& c, bool with_monthly,
-               const CostBreakdown& monthly) {
-  j.open(key);
+void cost_fields(Json& j, const CostBreakdown& c) {
   j.value("total", c.total());
   j.value("requests", c.requests);
   j.value("duration", c.duration);
   j.value("init", c.init);
   j.value("ephemeral_storage", c.ephemeral_storage);
-  if (with_monthly) {
-    j.open("monthly");
-    j.value("total", monthly.total());
-    j.value("requests", monthly.requests);
-    j.value("duration", monthly.duration);
-    j.value("init", monthly.init);
-    j.value("ephemeral_storage", monthly.ephemeral_storage);
-    j.close();
-  }
+}
+
+// The window's bill by line item, with the monthly projection nested in the same shape.
+void cost_json(Json& j, const std::string& key, const CostBreakdown& c,
+               const CostBreakdown& monthly) {
+  j.open(key);
+  cost_fields(j, c);
+  j.open("monthly");
+  cost_fields(j, monthly);
+  j.close();
   j.close();
 }
 
@@ -142,7 +141,7 @@ void group_json(Json& j, const GroupSummary& g) {
   j.value("mean_idle", g.environments_mean_idle);
   j.value("idle_seconds", g.idle_environment_seconds);
   j.close();
-  cost_json(j, "cost_usd", g.cost, true, g.cost_monthly);
+  cost_json(j, "cost_usd", g.cost, g.cost_monthly);
 }
 
 std::string money(double v) {
