@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -16,24 +18,46 @@ PriceTable load_price_table(const ScenarioSpec& spec, const char* builtin_yaml,
   std::string text = builtin_yaml;
   std::string origin = builtin_origin;
   if (!spec.pricing.table_path.empty()) {
-    std::ifstream in(spec.pricing.table_path, std::ios::binary);
+    const std::string& path = spec.pricing.table_path;
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status))
+      throw ScenarioError(spec.pricing.table_loc, "pricing.table",
+                          fmt::format("cannot open price table '{}': no such file", path));
+    if (!std::filesystem::is_regular_file(status))
+      throw ScenarioError(spec.pricing.table_loc, "pricing.table",
+                          fmt::format("price table '{}' is not a regular file", path));
+    const auto size = std::filesystem::file_size(path, ec);
+    constexpr std::uintmax_t kMaxTableBytes = 16u << 20;
+    if (ec || size > kMaxTableBytes)
+      throw ScenarioError(spec.pricing.table_loc, "pricing.table",
+                          fmt::format("price table '{}' is larger than {} bytes", path,
+                                      kMaxTableBytes));
+    std::ifstream in(path, std::ios::binary);
     if (!in)
-      throw ScenarioError({spec.file, 0, 0}, "pricing.table",
-                          fmt::format("cannot open price table '{}'", spec.pricing.table_path));
+      throw ScenarioError(spec.pricing.table_loc, "pricing.table",
+                          fmt::format("cannot read price table '{}'", path));
     std::ostringstream buf;
     buf << in.rdbuf();
     text = buf.str();
-    origin = spec.pricing.table_path;
+    origin = path;
   }
   PriceTable table = PriceTable::parse(text, origin);
+  const auto regions = table.regions();
+  if (std::find(regions.begin(), regions.end(), spec.pricing.region) == regions.end()) {
+    std::string msg = fmt::format("the price table has no region '{}'", spec.pricing.region);
+    const std::string guess = closest_match(spec.pricing.region, regions);
+    if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+    throw ScenarioError(spec.pricing.region_loc, "pricing.region",
+                        msg + fmt::format("; regions: {}", fmt::join(regions, ", ")));
+  }
   Diagnostics diags;
   for (std::size_t i = 0; i < spec.functions.size(); ++i) {
     const auto& f = spec.functions[i];
     if (table.find(spec.pricing.region, f.architecture) == nullptr)
-      diags.error(f.loc, fmt::format("functions[{}]", i),
-                  fmt::format("the price table has no {} prices for region '{}' (regions: {})",
-                              to_string(f.architecture), spec.pricing.region,
-                              fmt::join(table.regions(), ", ")));
+      diags.error(f.loc, fmt::format("functions[{}].architecture", i),
+                  fmt::format("the price table has no {} prices for region '{}'",
+                              to_string(f.architecture), spec.pricing.region));
   }
   if (diags.has_errors()) throw ScenarioError(std::move(diags));
   return table;

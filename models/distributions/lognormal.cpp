@@ -41,20 +41,24 @@ void register_lognormal_distribution(Registry<DurationDistribution>& r) {
            const bool by_pct = p.has("median") || p.has("p99");
            const bool by_log = p.has("mu") || p.has("sigma");
            if (by_pct && by_log) {
+             for (const char* key : {"median", "p99", "mu", "sigma"}) (void)p.child(key);
              p.error(p.has("mu") ? "mu" : "sigma",
                      "give either median and p99, or mu and sigma, not both");
              return nullptr;
            }
+           const std::size_t errors_before = p.diagnostics().error_count();
            if (by_log) {
              const double mu = p.number("mu");
              const double sigma = p.number("sigma");
+             if (p.diagnostics().error_count() != errors_before) return nullptr;
              if (!p.check(sigma >= 0, "sigma", "must be >= 0")) return nullptr;
              if (!p.check(mu < 20, "mu", "is absurdly large (e^20 s is 15 years)")) return nullptr;
              return std::make_unique<LognormalDistribution>(mu, sigma, std::move(rng));
            }
            const Duration median = p.duration("median");
            const Duration p99 = p.duration("p99");
-           if (!by_pct) return nullptr;  // missing keys were reported above
+           // Missing or malformed keys were reported above: no follow-on range errors.
+           if (!by_pct || p.diagnostics().error_count() != errors_before) return nullptr;
            if (!p.check(median > Duration{0}, "median", "must be > 0")) return nullptr;
            if (!p.check(p99 >= median, "p99",
                         "percentiles out of order: p99 must be at least the median"))

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "sim/core/units.hpp"
@@ -67,6 +68,7 @@ class Loader {
   ScenarioSpec load(const ConfigNode& root) {
     ScenarioSpec s;
     s.file = origin_;
+    s.pricing.region_loc = s.pricing.table_loc = {origin_, 0, 0};
     if (root.is_null()) {
       diags_.error({origin_, 0, 0}, "", "the scenario is empty (it needs at least 'duration', "
                                         "'functions' and 'workload')");
@@ -108,7 +110,8 @@ class Loader {
                 "must be between 1 and 10,000,000"))
       s.account_concurrency = static_cast<int>(limit);
     s.init_limit = r.duration_or("init_limit", s.init_limit);
-    r.check(s.init_limit > Duration{0}, "init_limit", "must be > 0");
+    r.check(s.init_limit > Duration{0} && s.init_limit <= std::chrono::seconds(900), "init_limit",
+            "must be more than 0 and at most 900s");
     r.finish();
   }
 
@@ -117,6 +120,7 @@ class Loader {
     if (node == nullptr) return;
     ParamReader r(*node, "pricing", diags_);
     s.pricing.region = r.string_or("region", s.pricing.region);
+    s.pricing.region_loc = r.loc_of("region");
     if (r.has("date")) {
       const std::string text = r.string("date");
       if (auto d = parse_date(text)) s.pricing.date = *d;
@@ -125,6 +129,7 @@ class Loader {
     s.pricing.free_tier = r.boolean_or("free_tier", false);
     if (r.has("table")) {
       const std::string table = r.string("table");
+      s.pricing.table_loc = r.loc_of("table");
       std::filesystem::path p(table);
       if (p.is_relative()) p = std::filesystem::path(origin_).parent_path() / p;
       s.pricing.table_path = p.lexically_normal().string();
@@ -166,6 +171,11 @@ class Loader {
     for (std::size_t i = 0; i < list->items.size(); ++i) {
       const ConfigNode& item = list->items[i];
       const std::string path = fmt::format("functions[{}]", i);
+      if (!item.is_map()) {
+        diags_.error(item.loc, path,
+                     "expected a function: a mapping with at least name, duration and cold_start");
+        continue;
+      }
       ParamReader r(item, path, diags_);
       FunctionSpec f;
       f.loc = item.loc;
@@ -268,6 +278,13 @@ class Loader {
       return;
     }
     std::vector<std::size_t> per_function(s.functions.size(), 0);
+    std::map<std::string, std::size_t> index;
+    std::size_t unknown_targets = 0;
+    std::vector<std::string> names;  // for messages: at most 20, "did you mean" looks at all
+    for (std::size_t f = 0; f < s.functions.size(); ++f) {
+      index.emplace(s.functions[f].name, f);
+      names.push_back(s.functions[f].name);
+    }
     for (std::size_t i = 0; i < list->items.size(); ++i) {
       const ConfigNode& item = list->items[i];
       ParamReader r(item, fmt::format("workload[{}]", i), diags_);
@@ -277,26 +294,26 @@ class Loader {
       w.arrivals = model(r, "arrivals", nullptr);
       r.finish();
       if (!w.arrivals.node.is_null()) check_model(reg_.arrivals, w.arrivals, diags_);
-      if (target.empty()) continue;
-      std::vector<std::string> names;
-      bool found = false;
-      for (std::size_t f = 0; f < s.functions.size(); ++f) {
-        names.push_back(s.functions[f].name);
-        if (s.functions[f].name == target) {
-          w.function = f;
-          found = true;
-        }
+      if (target.empty()) {
+        if (r.has("function")) r.error("function", "must name a function");
+        continue;
       }
-      if (!found) {
+      const auto it = index.find(target);
+      if (it != index.end()) w.function = it->second;
+      if (it == index.end()) {
         std::string msg;
         if (target.find(':') != std::string::npos)
           msg = fmt::format("'{}' names a version or alias; versions and aliases are not "
                             "modelled yet, target the function by its name", target);
         else {
           msg = fmt::format("no function named '{}'", target);
-          const std::string guess = closest_match(target, names);
+          // Suggestions cost O(functions) each: give them for the first 20 unknown names only,
+          // so a generated file with thousands of bad references still loads quickly.
+          const std::string guess =
+              ++unknown_targets <= 20 ? closest_match(target, names) : std::string();
           if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
-          if (!names.empty()) msg += fmt::format("; functions: {}", fmt::join(names, ", "));
+          if (!names.empty() && names.size() <= 20)
+            msg += fmt::format("; functions: {}", fmt::join(names, ", "));
         }
         r.error("function", msg);
         continue;

@@ -61,6 +61,8 @@ struct PricingSpec {
   std::optional<Date> date;  ///< billing date; defaults to the price table's effective date
   bool free_tier = false;
   std::string table_path;  ///< empty: the built-in table
+  SourceLoc region_loc;    ///< where pricing.region was written (or the scenario), for messages
+  SourceLoc table_loc;     ///< where pricing.table was written
 };
 
 struct ScenarioSpec {

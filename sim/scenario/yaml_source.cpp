@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <unordered_set>
 #include <sstream>
 
 #include "sim/scenario/config_node.hpp"
@@ -24,6 +26,22 @@ ConfigNode* ConfigNode::find(const std::string& key) {
 
 namespace {
 
+// The key path of a node, built only when a message needs it (an alias bomb has millions of
+// nodes, and formatting a path for each would dominate the time).
+struct PathLink {
+  const PathLink* parent;
+  const std::string* key;  // a map key, or
+  std::size_t index;       // a list index when key is null
+
+  std::string str() const {
+    std::string up = parent != nullptr ? parent->str() : std::string();
+    if (key == nullptr) return up + fmt::format("[{}]", index);
+    return up.empty() ? *key : up + "." + *key;
+  }
+};
+
+std::string path_of(const PathLink* link) { return link != nullptr ? link->str() : std::string(); }
+
 struct Converter {
   const std::string& origin;
   Diagnostics& diags;
@@ -36,20 +54,20 @@ struct Converter {
     return {origin, m.line + 1, m.column + 1};
   }
 
-  ConfigNode convert(const YAML::Node& n, int depth, const std::string& path) {
+  ConfigNode convert(const YAML::Node& n, int depth, const PathLink* path) {
     ConfigNode out;
     if (aborted) return out;
     out.loc = loc(n.Mark());
     out.key_loc = out.loc;
     if (++nodes > limits.max_nodes) {
-      diags.error(out.loc, path,
+      diags.error(out.loc, path_of(path),
                   fmt::format("document too large: more than {} nodes (after expanding aliases)",
                               limits.max_nodes));
       aborted = true;
       return out;
     }
     if (depth > limits.max_depth) {
-      diags.error(out.loc, path, fmt::format("nesting deeper than {} levels", limits.max_depth));
+      diags.error(out.loc, "", fmt::format("nesting deeper than {} levels", limits.max_depth));
       aborted = true;
       return out;
     }
@@ -66,25 +84,27 @@ struct Converter {
         out.kind = ConfigNode::Kind::List;
         std::size_t i = 0;
         for (const auto& item : n) {
-          out.items.push_back(convert(item, depth + 1, fmt::format("{}[{}]", path, i++)));
+          const PathLink link{path, nullptr, i++};
+          out.items.push_back(convert(item, depth + 1, &link));
           if (aborted) break;
         }
         break;
       }
       case YAML::NodeType::Map: {
         out.kind = ConfigNode::Kind::Map;
+        std::unordered_set<std::string> seen;  // duplicate keys, in O(1) each
         for (const auto& kv : n) {
           if (!kv.first.IsScalar()) {
-            diags.error(loc(kv.first.Mark()), path, "a key must be a plain name");
+            diags.error(loc(kv.first.Mark()), path_of(path), "a key must be a plain name");
             continue;
           }
           const std::string key = kv.first.Scalar();
-          const std::string child_path = path.empty() ? key : path + "." + key;
-          if (out.find(key) != nullptr) {
-            diags.error(loc(kv.first.Mark()), child_path, fmt::format("duplicate key '{}'", key));
+          const PathLink link{path, &key, 0};
+          if (!seen.insert(key).second) {
+            diags.error(loc(kv.first.Mark()), link.str(), fmt::format("duplicate key '{}'", key));
             continue;
           }
-          ConfigNode child = convert(kv.second, depth + 1, child_path);
+          ConfigNode child = convert(kv.second, depth + 1, &link);
           child.key_loc = loc(kv.first.Mark());
           if (child.loc.line == 0) child.loc = child.key_loc;  // null values have no mark
           out.entries.emplace_back(key, std::move(child));
@@ -96,6 +116,26 @@ struct Converter {
     return out;
   }
 };
+
+// The first byte that is not valid UTF-8, as (line, column), or (0, 0) when all are valid.
+std::pair<int, int> first_invalid_utf8(const std::string& text) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || (len == 2 && c < 0xC2) || i + len > text.size()) return {line, col};
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return {line, col};
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+    i += len;
+  }
+  return {0, 0};
+}
 
 }  // namespace
 
@@ -115,9 +155,19 @@ ConfigNode parse_yaml_text(const std::string& text, const std::string& origin, D
   // can exhaust the stack. Counting brackets and indentation is a cheap upper bound.
   {
     int depth = 0, max_depth = 0;
+    bool line_start = true;
+    int dashes = 0;  // block lists nested on one line: "- - - - x"
     for (char c : text) {
       if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
       else if ((c == ']' || c == '}') && depth > 0) --depth;
+      if (c == '\n') {
+        line_start = true;
+        dashes = 0;
+      } else if (line_start && c == '-') {
+        max_depth = std::max(max_depth, ++dashes);
+      } else if (c != ' ') {
+        line_start = false;
+      }
     }
     if (max_depth > limits.max_depth * 4) {
       diags.error({origin, 0, 0}, "",
@@ -125,9 +175,21 @@ ConfigNode parse_yaml_text(const std::string& text, const std::string& origin, D
       return {};
     }
   }
+  if (const auto [line, col] = first_invalid_utf8(text); line > 0) {
+    diags.error({origin, line, col}, "", "not a UTF-8 text file (invalid byte here)");
+    return {};
+  }
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      const YAML::Mark m = documents[1].Mark();
+      diags.error(m.is_null() ? SourceLoc{origin, 0, 0} : SourceLoc{origin, m.line + 1, m.column + 1},
+                  "", fmt::format("the file holds {} YAML documents; a scenario is one document "
+                                  "(remove the '---' separators)", documents.size()));
+      return {};
+    }
+    if (!documents.empty()) root = documents[0];
   } catch (const YAML::Exception& e) {
     SourceLoc where{origin, 0, 0};
     if (!e.mark.is_null()) where = {origin, e.mark.line + 1, e.mark.column + 1};
@@ -136,7 +198,7 @@ ConfigNode parse_yaml_text(const std::string& text, const std::string& origin, D
   }
   Converter conv{origin, diags, limits};
   try {
-    return conv.convert(root, 0, "");
+    return conv.convert(root, 0, nullptr);
   } catch (const YAML::Exception& e) {
     diags.error({origin, 0, 0}, "", fmt::format("YAML error: {}", e.msg));
     return {};

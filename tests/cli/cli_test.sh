@@ -48,6 +48,10 @@ printf 'duration: 1h\nfunctions: 3\n' >"$tmp/bad.yaml"
 check "bad scenario exit 2 with location" 2 "bad.yaml:2:12: error: functions: expected a list of functions" -- run "$tmp/bad.yaml"
 check "validate reports every file" 2 "bad.yaml:2:12: error" -- validate "$q" "$tmp/bad.yaml"
 
+check "schema help" 0 "usage: lambdasim schema" -- schema --help
+if "$bin" schema | cmp -s - "$src/scenarios/lambdasim.schema.json"; then
+  passed=$((passed + 1)); else echo "FAIL: schema is stale"; failed=$((failed + 1)); fi
+
 # --output writes the file atomically and prints nothing.
 "$bin" run "$q" --format json --output "$tmp/a.json" >"$tmp/stdout"
 if [[ -s "$tmp/stdout" || ! -s "$tmp/a.json" ]] || ls -a "$tmp" | grep -q '\.tmp'; then

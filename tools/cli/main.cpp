@@ -18,6 +18,7 @@
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/load.hpp"
+#include "sim/scenario/schema.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
 
@@ -47,6 +48,7 @@ commands:
                       concurrency and cost (the default command: `lambdasim SCENARIO`)
   validate SCENARIO…  check scenario files without running them
   models              list every model (`type:`) with its parameters, units and defaults
+  schema              print the JSON Schema of scenario files (for editors)
   help [COMMAND]      show help for a command
 
 options:
@@ -109,6 +111,18 @@ scenario loader uses, so it is always complete.
 
 example:
   lambdasim models
+)";
+
+const char* kSchemaHelp = R"(usage: lambdasim schema
+
+Prints the JSON Schema (draft-07) of scenario files, generated from the registry the scenario
+loader uses. Editors with a YAML language server (e.g. VS Code's YAML extension) use it to
+validate and complete scenarios; scenarios/lambdasim.schema.json is this output, and the
+example scenarios point at it with a first line
+  # yaml-language-server: $schema=./lambdasim.schema.json
+
+example:
+  lambdasim schema > scenarios/lambdasim.schema.json
 )";
 
 void print_diagnostics(const lsim::Diagnostics& d) {
@@ -287,6 +301,18 @@ int cmd_models(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int cmd_schema(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    if (args[0] == "--help" || args[0] == "-h") {
+      std::cout << kSchemaHelp;
+      return kExitOk;
+    }
+    throw UsageError(fmt::format("schema: unexpected argument '{}'", args[0]));
+  }
+  std::cout << lsim::scenario_json_schema(make_registries());
+  return kExitOk;
+}
+
 int dispatch(std::vector<std::string> args) {
   if (args.empty()) {
     std::cout << kMainHelp;
@@ -307,16 +333,19 @@ int dispatch(std::vector<std::string> args) {
     std::cout << (topic == "run"        ? kRunHelp
                   : topic == "validate" ? kValidateHelp
                   : topic == "models"   ? kModelsHelp
+                  : topic == "schema"   ? kSchemaHelp
                                         : kMainHelp);
     return kExitOk;
   }
   if (cmd == "run") return cmd_run(rest);
   if (cmd == "validate") return cmd_validate(rest);
   if (cmd == "models") return cmd_models(rest);
+  if (cmd == "schema") return cmd_schema(rest);
   // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
   if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
   std::string msg = fmt::format("unknown command '{}'", cmd);
-  const std::string guess = lsim::closest_match(cmd, {"run", "validate", "models", "help"});
+  const std::string guess =
+      lsim::closest_match(cmd, {"run", "validate", "models", "schema", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }
