@@ -68,7 +68,7 @@ class Registry {
       shorthand.kind = ConfigNode::Kind::Map;
       shorthand.loc = node.loc;
       ConfigNode type_node = node;
-      shorthand.entries.emplace_back("type", std::move(type_node));
+      shorthand.entries.push_back({"type", std::move(type_node)});
       spec = &shorthand;
     }
     ParamReader reader(*spec, path, diags);

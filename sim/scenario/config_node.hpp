@@ -10,12 +10,16 @@
 
 namespace lsim {
 
+struct ConfigEntry;
+
 struct ConfigNode {
   enum class Kind { Null, Scalar, List, Map };
   Kind kind = Kind::Null;
   std::string scalar;                                      ///< Kind::Scalar
   std::vector<ConfigNode> items;                           ///< Kind::List
-  std::vector<std::pair<std::string, ConfigNode>> entries; ///< Kind::Map, in document order
+  // A struct rather than std::pair: a vector of an incomplete element type is allowed (C++17),
+  // but libstdc++'s pair rejects one under clang, which builds the libFuzzer target.
+  std::vector<ConfigEntry> entries;  ///< Kind::Map, in document order
   SourceLoc loc;      ///< where the value starts
   SourceLoc key_loc;  ///< where its key starts, when it is a map entry (else == loc)
 
@@ -26,6 +30,11 @@ struct ConfigNode {
   /// The entry called `key`, or nullptr (maps only).
   [[nodiscard]] const ConfigNode* find(const std::string& key) const;
   [[nodiscard]] ConfigNode* find(const std::string& key);
+};
+
+struct ConfigEntry {
+  std::string key;
+  ConfigNode value;
 };
 
 /// Limits that keep a hostile or broken file from exhausting the machine.

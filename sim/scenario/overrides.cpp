@@ -121,8 +121,8 @@ void apply_override(ConfigNode& root, const std::string& assignment, Diagnostics
     if (child == nullptr) {
       ConfigNode fresh;
       fresh.loc = fresh.key_loc = where;
-      cur->entries.emplace_back(seg, std::move(fresh));
-      child = &cur->entries.back().second;
+      cur->entries.push_back({seg, std::move(fresh)});
+      child = &cur->entries.back().value;
     }
     if (last) {
       *child = std::move(value);

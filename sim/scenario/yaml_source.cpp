@@ -107,7 +107,7 @@ struct Converter {
           ConfigNode child = convert(kv.second, depth + 1, &link);
           child.key_loc = loc(kv.first.Mark());
           if (child.loc.line == 0) child.loc = child.key_loc;  // null values have no mark
-          out.entries.emplace_back(key, std::move(child));
+          out.entries.push_back({key, std::move(child)});
           if (aborted) break;
         }
         break;
