@@ -41,7 +41,7 @@ struct ConfigEntry {
 struct InputLimits {
   std::size_t max_file_bytes = 16u << 20;  ///< 16 MiB
   int max_depth = 64;                      ///< nesting of maps and lists
-  std::size_t max_nodes = 500'000;  ///< after alias expansion (alias bombs); ~30 per function
+  std::size_t max_nodes = 250'000;  ///< after alias expansion (alias bombs); ~25 per function
 };
 
 /// Reads and parses a YAML file into a ConfigNode. Problems (missing file, syntax error, limits,
