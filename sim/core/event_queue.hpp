@@ -75,6 +75,14 @@ class EventQueue {
     return key_of(heap_.front());
   }
 
+  /// The earliest live event's whole order as one number (see pack()), or the largest value when
+  /// there is none. Two queues' numbers compare in the (time, phase, seq) order, so a caller can
+  /// merge queues with one comparison.
+  __extension__ unsigned __int128 next_order() {
+    if (!purge_cancelled_top()) return ~static_cast<Key>(0);
+    return heap_.front().key;
+  }
+
   /// Time of the earliest entry (possibly a cancelled one), or nullopt when empty.
   [[nodiscard]] std::optional<Time> next_time() const {
     if (heap_.empty()) return std::nullopt;

@@ -82,13 +82,11 @@ void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
 void Platform::run() {
   for (std::uint32_t w = 0; w < workloads_.size(); ++w) schedule_next_arrival(w, kTimeZero);
   for (;;) {
-    const std::optional<EventKey> platform_next = queue_.next_key();
-    const std::optional<EventKey> arrival_next = arrivals_.next_key();
-    if (!platform_next && !arrival_next) break;
-    // Phases differ between the two queues, so comparing (time, phase) is a total order.
-    const bool arrival_first =
-        arrival_next && (!platform_next || std::tie(arrival_next->at, arrival_next->phase) <
-                                               std::tie(platform_next->at, platform_next->phase));
+    // Phases differ between the two queues, so their (time, phase, seq) orders never tie.
+    const auto platform_next = queue_.next_order();
+    const auto arrival_next = arrivals_.next_order();
+    if (platform_next == arrival_next) break;  // both empty (the largest value)
+    const bool arrival_first = arrival_next < platform_next;
     if ((++events_ & 0xFFFFF) == 0 && progress_) [[unlikely]]
       progress_(std::min(1.0, to_seconds(now_) / std::max(1e-9, to_seconds(horizon_))));
     if (arrival_first) {
