@@ -6,19 +6,13 @@
 
 #include "models/builtin.hpp"
 #include "sim/scenario/load.hpp"
+#include "tests/support/run.hpp"
 
 using namespace lsim;
 
 namespace {
 
-const Registries& registries() {
-  static const Registries r = [] {
-    Registries x;
-    register_builtin_models(x);
-    return x;
-  }();
-  return r;
-}
+const Registries& registries() { return lsim::test::builtin_registries(); }
 
 const char* kGood = R"(name: t
 duration: 1h

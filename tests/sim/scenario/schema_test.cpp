@@ -19,6 +19,7 @@
 #include "models/builtin.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/load.hpp"
+#include "tests/support/run.hpp"
 #include "tests/support/json.hpp"
 #include "tests/support/json_schema.hpp"
 
@@ -30,14 +31,7 @@ using lsim::test::to_json;
 
 namespace {
 
-const Registries& registries() {
-  static const Registries r = [] {
-    Registries x;
-    register_builtin_models(x);
-    return x;
-  }();
-  return r;
-}
+const Registries& registries() { return lsim::test::builtin_registries(); }
 
 const std::string& generated() {
   static const std::string text = scenario_json_schema(registries());
