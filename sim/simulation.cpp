@@ -65,16 +65,22 @@ PriceTable load_price_table(const ScenarioSpec& spec, const char* builtin_yaml,
 
 namespace {
 
+// Latency of cold, warm and all (their union) invocations of a group.
+void set_latency(GroupSummary& g, const LatencyHistogram& cold, const LatencyHistogram& warm,
+                 const RunningStats& cold_ms, const RunningStats& warm_ms) {
+  LatencyHistogram all = cold;
+  all.merge(warm);
+  RunningStats all_ms = cold_ms;
+  all_ms.merge(warm_ms);
+  g.all = summarize_latency(std::move(all), all_ms);
+  g.cold = summarize_latency(cold, cold_ms);
+  g.warm = summarize_latency(warm, warm_ms);
+}
+
 GroupSummary group_from(const FunctionCollector& c) {
   GroupSummary g;
   g.invocations = c.counts;
-  LatencyHistogram all = c.latency_cold;
-  all.merge(c.latency_warm);
-  RunningStats all_ms = c.latency_cold_ms;
-  all_ms.merge(c.latency_warm_ms);
-  g.all = summarize_latency(std::move(all), all_ms);
-  g.cold = summarize_latency(c.latency_cold, c.latency_cold_ms);
-  g.warm = summarize_latency(c.latency_warm, c.latency_warm_ms);
+  set_latency(g, c.latency_cold, c.latency_warm, c.latency_cold_ms, c.latency_warm_ms);
   g.concurrency_mean = c.concurrency.mean();
   g.concurrency_max = c.concurrency.max();
   g.environments = c.environments;
@@ -130,15 +136,7 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
     total_cold_ms.merge(c.latency_cold_ms);
     total_warm_ms.merge(c.latency_warm_ms);
   }
-  {
-    LatencyHistogram all = total_cold;
-    all.merge(total_warm);
-    RunningStats all_ms = total_cold_ms;
-    all_ms.merge(total_warm_ms);
-    s.total.all = summarize_latency(std::move(all), all_ms);
-    s.total.cold = summarize_latency(std::move(total_cold), total_cold_ms);
-    s.total.warm = summarize_latency(std::move(total_warm), total_warm_ms);
-  }
+  set_latency(s.total, total_cold, total_warm, total_cold_ms, total_warm_ms);
   s.total.concurrency_max = platform.peak_concurrency();
   s.total.environments_peak = platform.peak_live();
   s.total.cold_start_ratio = ratio(s.total.invocations.cold, s.total.invocations.started);

@@ -68,13 +68,6 @@ class EventQueue {
     return Due{key_of(top), std::move(top.event)};
   }
 
-  /// Key of the earliest event that is not cancelled (dropping cancelled ones from the top), or
-  /// nullopt when there is none. Lets a caller merge this queue with another one in key order.
-  std::optional<EventKey> next_key() {
-    if (!purge_cancelled_top()) return std::nullopt;
-    return key_of(heap_.front());
-  }
-
   /// The earliest live event's whole order as one number (see pack()), or the largest value when
   /// there is none. Two queues' numbers compare in the (time, phase, seq) order, so a caller can
   /// merge queues with one comparison.

@@ -91,15 +91,11 @@ void Platform::run() {
       progress_(std::min(1.0, to_seconds(now_) / std::max(1e-9, to_seconds(horizon_))));
     if (arrival_first) {
       const auto due = arrivals_.pop();
-      now_ = due->key.at;
-      digest_ = fold(digest_, static_cast<std::uint64_t>(now_.time_since_epoch().count()),
-                     (std::uint64_t{due->key.phase} << 56) ^ due->event.workload);
+      advance_to(due->key, due->event.workload);
       on(due->event);
     } else {
       const auto due = queue_.pop();
-      now_ = due->key.at;
-      digest_ = fold(digest_, static_cast<std::uint64_t>(now_.time_since_epoch().count()),
-                     (std::uint64_t{due->key.phase} << 56) ^ due->event.index());
+      advance_to(due->key, due->event.index());
       std::visit([this](const auto& e) { on(e); }, due->event);
     }
   }
@@ -116,6 +112,19 @@ void Platform::run() {
              "conservation violated: arrived {} != completed {} + throttled {}", all_arrived_,
              all_completed_, all_throttled_);
   LSIM_CHECK(total_busy_ == 0, "{} executions still in flight after draining", total_busy_);
+}
+
+void Platform::advance_to(const EventKey& key, std::uint64_t id) {
+  now_ = key.at;
+  digest_ = fold(digest_, static_cast<std::uint64_t>(now_.time_since_epoch().count()),
+                 (std::uint64_t{key.phase} << 56) ^ id);
+}
+
+void Platform::throttle(FunctionState& f, bool counted, bool by_scaling) {
+  ++all_throttled_;
+  if (!counted) return;
+  ++f.stats.counts.throttled;
+  if (by_scaling) ++f.stats.counts.throttled_scaling;
 }
 
 void Platform::set_busy(FunctionState& f, std::int64_t delta) {
@@ -170,8 +179,7 @@ void Platform::on(const InvocationArrived& e) {
   // Admission: a synchronous invocation with no concurrency left is throttled (HTTP 429) and
   // neither executed nor billed (lambda-facts §3).
   if (!admit(f)) {
-    ++all_throttled_;
-    if (counted) ++f.stats.counts.throttled;
+    throttle(f, counted, /*by_scaling=*/false);
     return;
   }
 
@@ -187,11 +195,7 @@ void Platform::on(const InvocationArrived& e) {
   } else if (!f.scaling->try_acquire(now_)) {
     // Needs a new environment but the function may not add one yet: throttled like a lack of
     // concurrency (lambda-facts §3, scaling rate since 2023-11-26).
-    ++all_throttled_;
-    if (counted) {
-      ++f.stats.counts.throttled;
-      ++f.stats.counts.throttled_scaling;
-    }
+    throttle(f, counted, /*by_scaling=*/true);
     return;
   } else {
     slot = allocate_instance(wl.function);

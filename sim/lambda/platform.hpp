@@ -93,6 +93,10 @@ class Platform {
     return f.reserved >= 0 ? f.busy < f.reserved : unreserved_busy_ < unreserved_limit_;
   }
   void schedule_next_arrival(std::uint32_t workload, Time previous);
+  /// Moves the clock to `key` and folds the event (`id`: what it concerns) into the digest.
+  void advance_to(const EventKey& key, std::uint64_t id);
+  /// Counts a throttled invocation (`by_scaling`: for want of a scaling token).
+  void throttle(FunctionState& f, bool counted, bool by_scaling);
   InstanceSlot allocate_instance(std::uint32_t function);
   void release_to_idle(InstanceSlot slot);
   void arm_timer(InstanceSlot slot);

@@ -37,6 +37,10 @@ struct ConfigEntry {
   ConfigNode value;
 };
 
+/// Gives `node` and everything below it the location `loc` (for values that come from
+/// somewhere other than the file: a --set override, a documented default).
+void relocate(ConfigNode& node, const SourceLoc& loc);
+
 /// Limits that keep a hostile or broken file from exhausting the machine.
 struct InputLimits {
   std::size_t max_file_bytes = 16u << 20;  ///< 16 MiB

@@ -45,12 +45,7 @@ bool valid_function_name(const std::string& s) {
 ConfigNode default_model(const char* yaml, const SourceLoc& loc) {
   Diagnostics ignore;
   ConfigNode n = parse_yaml_text(yaml, loc.file, ignore);
-  std::function<void(ConfigNode&)> relocate = [&](ConfigNode& x) {
-    x.loc = x.key_loc = loc;
-    for (auto& [k, v] : x.entries) relocate(v);
-    for (auto& v : x.items) relocate(v);
-  };
-  relocate(n);
+  relocate(n, loc);
   return n;
 }
 

@@ -10,13 +10,6 @@
 namespace lsim {
 namespace {
 
-void relocate(ConfigNode& n, const SourceLoc& loc) {
-  n.loc = loc;
-  n.key_loc = loc;
-  for (auto& item : n.items) relocate(item, loc);
-  for (auto& [k, v] : n.entries) relocate(v, loc);
-}
-
 bool all_digits(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s)

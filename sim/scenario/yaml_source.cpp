@@ -24,6 +24,13 @@ ConfigNode* ConfigNode::find(const std::string& key) {
   return nullptr;
 }
 
+void relocate(ConfigNode& node, const SourceLoc& loc) {
+  node.loc = loc;
+  node.key_loc = loc;
+  for (auto& item : node.items) relocate(item, loc);
+  for (auto& [key, value] : node.entries) relocate(value, loc);
+}
+
 namespace {
 
 // The key path of a node, built only when a message needs it (an alias bomb has millions of
