@@ -77,22 +77,64 @@ void set_latency(GroupSummary& g, const LatencyHistogram& cold, const LatencyHis
   g.warm = summarize_latency(warm, warm_ms);
 }
 
-GroupSummary group_from(const FunctionCollector& c) {
+double ratio(std::uint64_t a, std::uint64_t b) {
+  return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+}
+
+// Merges collectors into one group. Means of time-weighted values add up over disjoint
+// versions; peaks do not, so they come from the caller.
+GroupSummary group_from(const std::vector<const FunctionCollector*>& parts) {
   GroupSummary g;
-  g.invocations = c.counts;
-  set_latency(g, c.latency_cold, c.latency_warm, c.latency_cold_ms, c.latency_warm_ms);
-  g.concurrency_mean = c.concurrency.mean();
-  g.concurrency_max = c.concurrency.max();
-  g.environments = c.environments;
-  g.environments_peak = c.live.max();
-  g.environments_mean_live = c.live.mean();
-  g.environments_mean_idle = c.idle.mean();
-  g.idle_environment_seconds = c.idle.area_seconds();
+  LatencyHistogram cold, warm;
+  RunningStats cold_ms, warm_ms;
+  AsyncCollector async(0, 0);
+  for (const FunctionCollector* c : parts) {
+    g.invocations.merge(c->counts);
+    g.environments.merge(c->environments);
+    g.concurrency_mean += c->concurrency.mean();
+    g.environments_mean_live += c->live.mean();
+    g.environments_mean_idle += c->idle.mean();
+    g.idle_environment_seconds += c->idle.area_seconds();
+    g.async.queue_mean += c->async.queue.mean();
+    cold.merge(c->latency_cold);
+    warm.merge(c->latency_warm);
+    cold_ms.merge(c->latency_cold_ms);
+    warm_ms.merge(c->latency_warm_ms);
+    async.merge(c->async);
+    if (c->scaling_tokens_min >= 0 &&
+        (g.scaling_tokens_min < 0 || c->scaling_tokens_min < g.scaling_tokens_min))
+      g.scaling_tokens_min = c->scaling_tokens_min;
+  }
+  set_latency(g, cold, warm, cold_ms, warm_ms);
+  g.cold_start_ratio = ratio(g.invocations.cold, g.invocations.started);
+  g.async.arrived = async.arrived;
+  g.async.throttle_retries = async.throttle_retries;
+  g.async.dropped_age = async.dropped_age;
+  g.async.dropped_retries = async.dropped_retries;
+  g.async.age_at_start = summarize_latency(async.age_at_start, async.age_at_start_ms);
+  g.async.age_at_completion =
+      summarize_latency(async.age_at_completion, async.age_at_completion_ms);
+  if (parts.size() == 1) {
+    g.concurrency_max = parts[0]->concurrency.max();
+    g.environments_peak = parts[0]->live.max();
+    g.async.queue_max = parts[0]->async.queue.max();
+  }
   return g;
 }
 
-double ratio(std::uint64_t a, std::uint64_t b) {
-  return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+// An alias's share of its versions' bills: each line in proportion to the usage it drove.
+CostBreakdown share_of(const CostBreakdown& c, const FunctionUsage& whole, const FunctionUsage& part) {
+  auto frac = [](std::uint64_t p, std::uint64_t w) {
+    return w == 0 ? 0.0 : static_cast<double>(p) / static_cast<double>(w);
+  };
+  CostBreakdown out;
+  out.requests = c.requests * frac(part.requests, whole.requests);
+  out.duration = c.duration * frac(part.duration_mb_ms, whole.duration_mb_ms);
+  out.init = c.init * frac(part.init_mb_ms, whole.init_mb_ms);
+  out.ephemeral_storage = c.ephemeral_storage * frac(part.ephemeral_mb_ms, whole.ephemeral_mb_ms);
+  out.restore = c.restore * frac(part.restore_mb_ms, whole.restore_mb_ms);
+  out.snapstart_restore = c.snapstart_restore * frac(part.restores, whole.restores);
+  return out;
 }
 
 }  // namespace
@@ -117,39 +159,55 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
   s.digest = platform.digest();
   s.events = platform.events_processed();
 
+  // Every version of every function is billed on its own (each has its memory and
+  // architecture); tiers and the free tier apply to them all together.
   std::vector<FunctionUsage> usage;
-  LatencyHistogram total_cold, total_warm;
-  RunningStats total_cold_ms, total_warm_ms;
-  for (std::size_t i = 0; i < platform.function_count(); ++i) {
-    const FunctionCollector& c = platform.stats(i);
-    s.functions.emplace_back(spec.functions[i].name, group_from(c));
-    usage.push_back(c.usage);
-    GroupSummary& t = s.total;
-    t.invocations.merge(c.counts);
-    t.environments.merge(c.environments);
-    t.concurrency_mean += c.concurrency.mean();
-    t.environments_mean_live += c.live.mean();
-    t.environments_mean_idle += c.idle.mean();
-    t.idle_environment_seconds += c.idle.area_seconds();
-    total_cold.merge(c.latency_cold);
-    total_warm.merge(c.latency_warm);
-    total_cold_ms.merge(c.latency_cold_ms);
-    total_warm_ms.merge(c.latency_warm_ms);
-  }
-  set_latency(s.total, total_cold, total_warm, total_cold_ms, total_warm_ms);
-  s.total.concurrency_max = platform.peak_concurrency();
-  s.total.environments_peak = platform.peak_live();
-  s.total.cold_start_ratio = ratio(s.total.invocations.cold, s.total.invocations.started);
-  for (auto& [name, g] : s.functions)
-    g.cold_start_ratio = ratio(g.invocations.cold, g.invocations.started);
-
+  std::vector<const FunctionCollector*> everything;
+  for (std::size_t i = 0; i < platform.function_count(); ++i)
+    for (std::size_t v = 0; v < spec.functions[i].versions.size(); ++v) {
+      usage.push_back(platform.version_stats(i, v).usage);
+      everything.push_back(&platform.version_stats(i, v));
+    }
   const CostResult cost = compute_costs(
       usage, prices, spec.pricing.region,
       CostOptions{.window_seconds = s.measured_seconds, .free_tier = spec.pricing.free_tier});
-  for (std::size_t i = 0; i < s.functions.size(); ++i) {
-    s.functions[i].second.cost = cost.per_function[i];
-    s.functions[i].second.cost_monthly = cost.per_function_monthly[i];
+
+  std::size_t unit = 0;
+  for (std::size_t i = 0; i < platform.function_count(); ++i) {
+    const FunctionSpec& fs = spec.functions[i];
+    std::vector<const FunctionCollector*> parts;
+    const std::size_t first_unit = unit;
+    for (std::size_t v = 0; v < fs.versions.size(); ++v) parts.push_back(&platform.version_stats(i, v));
+    GroupSummary g = group_from(parts);
+    g.concurrency_max = platform.function_peak_concurrency(i);
+    g.environments_peak = platform.function_peak_live(i);
+    g.async.queue_max = platform.function_peak_queue(i);
+    for (std::size_t v = 0; v < fs.versions.size(); ++v, ++unit) {
+      g.cost += cost.per_function[unit];
+      g.cost_monthly += cost.per_function_monthly[unit];
+      if (!fs.declares_versions) continue;
+      GroupSummary vg = group_from({parts[v]});
+      vg.cost = cost.per_function[unit];
+      vg.cost_monthly = cost.per_function_monthly[unit];
+      g.versions.push_back({fs.versions[v].name, std::move(vg)});
+    }
+    for (std::size_t a = 0; a < fs.aliases.size(); ++a) {
+      GroupSummary ag = group_from({&platform.alias_stats(i, a)});
+      const auto& routes = fs.aliases[a].routes;
+      const auto& alias_usage = platform.alias_usage(i, a);
+      for (std::size_t k = 0; k < routes.size() && k < alias_usage.size(); ++k) {
+        const std::size_t u = first_unit + routes[k].first;
+        ag.cost += share_of(cost.per_function[u], usage[u], alias_usage[k]);
+        ag.cost_monthly += share_of(cost.per_function_monthly[u], usage[u], alias_usage[k]);
+      }
+      g.aliases.push_back({fs.aliases[a].name, std::move(ag)});
+    }
+    s.functions.emplace_back(fs.name, std::move(g));
   }
+  s.total = group_from(everything);
+  s.total.concurrency_max = platform.peak_concurrency();
+  s.total.environments_peak = platform.peak_live();
+  s.total.async.queue_max = platform.peak_queue();
   s.total.cost = cost.total;
   s.total.cost_monthly = cost.total_monthly;
   return s;

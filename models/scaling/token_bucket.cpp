@@ -12,12 +12,29 @@
 //   scaling: { type: token_bucket }                       # 1,000 per 10 s (the default)
 //   scaling: { type: token_bucket, burst: 1000, rate: 100/s }
 //   scaling: unlimited                                    # no scaling limit at all
+//
+// legacy_burst: the model before 2023-11-26, account-level and shared by all functions: an initial
+// burst of 3,000 (us-west-2, us-east-1, eu-west-1), 1,000 (ap-northeast-1, eu-central-1,
+// us-east-2) or 500 (other regions) environments, then 500 more per minute (Lambda developer
+// guide "Lambda function scaling" / "Burst concurrency", 2022 edition; operator guide example:
+// 10,000 simultaneous requests in us-east-1 → 3,000 served, 7,000 throttled; lambda-facts §3).
+// Modelled as one token bucket for the account (burst tokens, refilled at 500 per minute, never
+// above the burst), so a scaling wave that subsides lets the burst capacity recover.
+//
+//   scaling: legacy_burst                                 # burst of the scenario's region
+//   scaling: { type: legacy_burst, region: eu-central-1 }
+//   scaling: { type: legacy_burst, burst: 3000, rate: 500/m }
 #include "models/builtin.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <string>
 
 namespace lsim::models {
 namespace {
 
-class TokenBucketScaling final : public ScalingPolicy {
+class TokenBucketScaling : public ScalingPolicy {
  public:
   TokenBucketScaling(double burst, double rate_per_s)
       : burst_(burst), rate_per_us_(rate_per_s * 1e-6), tokens_(burst) {}
@@ -30,6 +47,7 @@ class TokenBucketScaling final : public ScalingPolicy {
     tokens_ -= 1.0;
     return true;
   }
+  double tokens() const override { return tokens_; }
 
  private:
   const double burst_;
@@ -41,7 +59,28 @@ class TokenBucketScaling final : public ScalingPolicy {
 class UnlimitedScaling final : public ScalingPolicy {
  public:
   bool try_acquire(Time) override { return true; }
+  double tokens() const override { return std::numeric_limits<double>::infinity(); }
 };
+
+class LegacyBurstScaling final : public TokenBucketScaling {
+ public:
+  LegacyBurstScaling(double burst, double rate_per_s)
+      : TokenBucketScaling(burst, rate_per_s),
+        key_(fmt::format("legacy_burst(burst={}, rate={}/s)", burst, rate_per_s)) {}
+  std::string account_key() const override { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// The initial burst by region (lambda-facts §3).
+int legacy_burst_of(const std::string& region) {
+  for (const char* r : {"us-west-2", "us-east-1", "eu-west-1"})
+    if (region == r) return 3000;
+  for (const char* r : {"ap-northeast-1", "eu-central-1", "us-east-2"})
+    if (region == r) return 1000;
+  return 500;
+}
 
 }  // namespace
 
@@ -58,6 +97,23 @@ void register_scaling_policies(Registry<ScalingPolicy>& r) {
                         "must be a whole number between 1 and 100,000,000"))
              return nullptr;
            return std::make_unique<TokenBucketScaling>(static_cast<double>(burst), rate);
+         }});
+  r.add({.type = "legacy_burst",
+         .summary = "Pre-2023 account-wide burst: 3,000/1,000/500 new environments by region, then "
+                    "+500 per minute, shared by all functions.",
+         .params = {{"region", "text", "the scenario's pricing.region",
+                     "picks the burst: 3,000 (us-east-1, us-west-2, eu-west-1), 1,000 "
+                     "(ap-northeast-1, eu-central-1, us-east-2), else 500"},
+                    {"burst", "number", "by region", "initial burst (overrides region)"},
+                    {"rate", "rate", "500/m", "growth after the burst"}},
+         .make = [](ParamReader& p, RngStream) -> std::unique_ptr<ScalingPolicy> {
+           const std::string region = p.string_or("region", "us-east-1");
+           const std::int64_t burst = p.integer_or("burst", legacy_burst_of(region));
+           const double rate = p.has("rate") ? p.rate_per_s("rate") : 500.0 / 60.0;
+           if (!p.check(burst >= 1 && burst <= 100'000'000, "burst",
+                        "must be a whole number between 1 and 100,000,000"))
+             return nullptr;
+           return std::make_unique<LegacyBurstScaling>(static_cast<double>(burst), rate);
          }});
   r.add({.type = "unlimited",
          .summary = "No scaling-rate limit: only concurrency limits new environments.",

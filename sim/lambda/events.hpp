@@ -11,7 +11,8 @@ namespace lsim {
 /// Order of handling inside one instant. Releases come first, so an environment that frees up at
 /// the exact microsecond an invocation arrives can serve it; keep-alive expiries come before
 /// arrivals, so an environment whose idle time ends exactly when an invocation arrives is gone.
-enum class Phase : std::uint8_t { Release = 0, Expire = 1, Arrive = 2, Observe = 3 };
+/// Async retries come after new arrivals of the same instant.
+enum class Phase : std::uint8_t { Release = 0, Expire = 1, Arrive = 2, Retry = 3, Observe = 4 };
 
 /// The next invocation of workload `workload` arrives now.
 struct InvocationArrived {
@@ -28,6 +29,11 @@ struct KeepAliveExpired {
   InstanceSlot slot;
 };
 
-using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired>;
+/// An asynchronous event (index into the platform's event pool) is due for another attempt.
+struct AsyncRetry {
+  std::uint32_t event;
+};
+
+using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired, AsyncRetry>;
 
 }  // namespace lsim

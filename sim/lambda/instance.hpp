@@ -23,8 +23,10 @@ enum class Outcome : std::uint8_t {
   Crashed,   ///< an unhandled error that ends the runtime; the environment is reset
 };
 
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
 struct Instance {
-  std::uint32_t function = 0;
+  std::uint32_t unit = 0;  ///< the version whose environment this is
   InstanceState state = InstanceState::Free;
   bool timer_pending = false;  ///< a KeepAliveExpired for this slot is queued at timer_at
   std::uint64_t serial = 0;    ///< creation number (1, 2, ...) per simulation: names e1, e2, ...
@@ -41,6 +43,10 @@ struct Instance {
   bool cold = false;
   Outcome outcome = Outcome::Ok;
   bool counted = false;  ///< arrived after the warm-up period
+  bool first = true;     ///< no execution has finished here yet
+  std::uint32_t alias = kNone;  ///< the alias the invocation came through
+  std::uint32_t event = kNone;  ///< the async event being executed (kNone: synchronous)
+  Duration billed_restore{0};   ///< SnapStart: the billed part of this start's restore
 };
 
 /// The idle environments of one function, ordered by when they became idle. Insertion, removal

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace lsim {
 namespace {
@@ -27,47 +28,124 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
       window_from_(Time{spec.warmup}),
       init_limit_(spec.init_limit),
       total_concurrency_(spec.warmup.count(), spec.duration.count()),
-      total_live_(spec.warmup.count(), spec.duration.count()) {
+      total_live_(spec.warmup.count(), spec.duration.count()),
+      total_queue_(spec.warmup.count(), spec.duration.count()) {
   Diagnostics diags;
   auto stream = [&](const std::string& name) { return RngStream::derive(seed, replication, name); };
+  const std::int64_t from = spec.warmup.count(), to = spec.duration.count();
   std::int64_t reserved_total = 0;
-  functions_.reserve(spec.functions.size());
+  std::size_t unit_total = 0, alias_total = 0;
   for (const FunctionSpec& fs : spec.functions) {
+    unit_total += fs.versions.size();
+    alias_total += fs.aliases.size();
+  }
+  functions_.reserve(spec.functions.size());
+  units_.reserve(unit_total);
+  aliases_.reserve(alias_total);
+  std::string account_key;
+  for (const FunctionSpec& fs : spec.functions) {
+    const auto fn = static_cast<std::uint32_t>(functions_.size());
+    FunctionState& f = functions_.emplace_back(fs, from, to);
+    // Streams of an unversioned function keep the names they had before versions existed.
     const std::string prefix = "fn/" + fs.name + "/";
-    FunctionState& f = functions_.emplace_back(fs, spec.warmup.count(), spec.duration.count(),
-                                               &instances_, stream(prefix + "errors"));
-    f.duration = registries.duration.make(fs.duration.node, fs.duration.path, diags,
-                                          stream(prefix + "duration"));
-    f.cold_start = registries.cold_start.make(fs.cold_start.node, fs.cold_start.path, diags,
-                                              stream(prefix + "cold_start"));
-    f.keep_alive = registries.keep_alive.make(fs.keep_alive.node, fs.keep_alive.path, diags,
-                                              stream(prefix + "keep_alive"));
-    f.reuse = registries.reuse.make(fs.reuse.node, fs.reuse.path, diags, stream(prefix + "reuse"));
-    f.scaling = registries.scaling.make(fs.scaling.node, fs.scaling.path, diags,
-                                        stream(prefix + "scaling"));
-    if (f.keep_alive) f.max_lifetime = f.keep_alive->max_lifetime();
+    f.own_scaling = registries.scaling.make(fs.scaling.node, fs.scaling.path, diags,
+                                            stream(prefix + "scaling"));
+    if (f.own_scaling) {
+      const std::string key = f.own_scaling->account_key();
+      if (key.empty()) {
+        f.scaling = f.own_scaling.get();
+      } else if (!account_scaling_) {
+        account_scaling_ = std::move(f.own_scaling);
+        account_key = key;
+        f.scaling = account_scaling_.get();
+      } else if (key != account_key) {
+        diags.error(fs.scaling.node.loc, fs.scaling.path,
+                    fmt::format("legacy_burst is one pool for the whole account: every function "
+                                "must give it the same settings ({} here, {} before)",
+                                key, account_key));
+      } else {
+        f.scaling = account_scaling_.get();
+      }
+    }
     if (fs.reserved_concurrency) {
       f.reserved = *fs.reserved_concurrency;
       reserved_total += f.reserved;
     }
-    f.init_billed = init_is_billed(billing_date, fs.runtime, fs.package_type);
-    if (const MemoryScaling& ms = fs.memory_scaling; ms.reference_mb > 0) {
-      f.duration_scale = duration_scale(fs.memory_mb, ms.reference_mb, ms.cpu_bound, ms.threads);
-      if (ms.cold_start) f.cold_start_scale = f.duration_scale;
+    f.first_unit = static_cast<std::uint32_t>(units_.size());
+    f.unit_count = static_cast<std::uint32_t>(fs.versions.size());
+    for (const VersionSpec& vs : fs.versions) {
+      const std::string vp = fs.declares_versions ? prefix + "version/" + vs.name + "/" : prefix;
+      UnitState& u = units_.emplace_back(vs, fn, from, to, &instances_, stream(vp + "errors"));
+      u.duration = registries.duration.make(vs.duration.node, vs.duration.path, diags,
+                                            stream(vp + "duration"));
+      const ModelSpec& start_model = vs.snapstart.enabled ? vs.snapstart.restore : vs.cold_start;
+      u.cold_start = registries.cold_start.make(start_model.node, start_model.path, diags,
+                                                stream(vp + "cold_start"));
+      if (vs.first_invocation.enabled)
+        u.first_extra = registries.duration.make(vs.first_invocation.extra.node,
+                                                 vs.first_invocation.extra.path, diags,
+                                                 stream(vp + "first_invocation"));
+      u.keep_alive = registries.keep_alive.make(vs.keep_alive.node, vs.keep_alive.path, diags,
+                                                stream(vp + "keep_alive"));
+      u.reuse = registries.reuse.make(vs.reuse.node, vs.reuse.path, diags, stream(vp + "reuse"));
+      if (u.keep_alive) u.max_lifetime = u.keep_alive->max_lifetime();
+      u.snapstart = vs.snapstart.enabled;
+      u.billed_restore_fraction = vs.snapstart.billed_fraction;
+      // A SnapStart restore is not INIT: it is billed as Billed Restore Duration instead.
+      u.init_billed = !u.snapstart && init_is_billed(billing_date, vs.runtime, vs.package_type);
+      if (const MemoryScaling& ms = vs.memory_scaling; ms.reference_mb > 0) {
+        u.duration_scale = duration_scale(vs.memory_mb, ms.reference_mb, ms.cpu_bound, ms.threads);
+        if (ms.cold_start) u.cold_start_scale = u.duration_scale;
+      }
+      if (vs.first_invocation.enabled)  // JIT work: CPU-bound and single-threaded
+        u.first_scale = duration_scale(vs.memory_mb, vs.first_invocation.reference_mb, 1.0, 1.0);
+      FunctionUsage& usage = u.stats.usage;
+      usage.arch = vs.architecture;
+      usage.memory_mb = vs.memory_mb;
+      usage.ephemeral_mb = vs.ephemeral_mb;
+      // Python and .NET pay SnapStart cache and restore charges; Java does not (lambda-facts §1).
+      if (u.snapstart && vs.runtime.rfind("java", 0) != 0)
+        usage.snapshot_mb = vs.memory_mb + vs.ephemeral_mb;
     }
-    f.stats.usage.arch = fs.architecture;
-    f.stats.usage.memory_mb = fs.memory_mb;
-    f.stats.usage.ephemeral_mb = fs.ephemeral_mb;
+    f.first_alias = static_cast<std::uint32_t>(aliases_.size());
+    for (const AliasSpec& as : fs.aliases) {
+      AliasState& a = aliases_.emplace_back(fn, from, to, stream(prefix + "alias/" + as.name));
+      for (std::size_t k = 0; k < as.routes.size() && k < 2; ++k) {
+        a.units[k] = f.first_unit + static_cast<std::uint32_t>(as.routes[k].first);
+        FunctionUsage usage = units_[a.units[k]].stats.usage;  // same memory and architecture
+        usage.snapshot_mb = 0;  // the cache is the version's, not the alias's
+        a.usage.push_back(usage);
+      }
+      a.first_weight = as.routes.empty() ? 1.0 : as.routes[0].second;
+    }
   }
   for (const WorkloadSpec& ws : spec.workloads) {
     auto arrivals = registries.arrivals.make(
         ws.arrivals.node, ws.arrivals.path, diags,
         stream(fmt::format("fn/{}/workload/{}/arrivals", ws.function_name, ws.ordinal)));
-    workloads_.push_back({static_cast<std::uint32_t>(ws.function), std::move(arrivals)});
+    const FunctionState& f = functions_[ws.function];
+    WorkloadState w{kNone, kNone, ws.invocation == InvocationType::Async, std::move(arrivals)};
+    if (ws.version) w.unit = f.first_unit + static_cast<std::uint32_t>(*ws.version);
+    if (ws.alias) w.alias = f.first_alias + static_cast<std::uint32_t>(*ws.alias);
+    if (w.async) arm_past_horizon_ = true;
+    workloads_.push_back(std::move(w));
   }
   if (diags.has_errors()) throw ScenarioError(std::move(diags));
   unreserved_limit_ = std::max<std::int64_t>(0, spec.account_concurrency - reserved_total);
-  track_totals_ = functions_.size() > 1;
+  track_totals_ = units_.size() > 1;
+}
+
+std::int64_t Platform::function_peak_concurrency(std::size_t function) const {
+  const FunctionState& f = functions_[function];
+  return f.unit_count > 1 ? f.concurrency.max() : units_[f.first_unit].stats.concurrency.max();
+}
+std::int64_t Platform::function_peak_live(std::size_t function) const {
+  const FunctionState& f = functions_[function];
+  return f.unit_count > 1 ? f.live.max() : units_[f.first_unit].stats.live.max();
+}
+std::int64_t Platform::function_peak_queue(std::size_t function) const {
+  const FunctionState& f = functions_[function];
+  return f.unit_count > 1 ? f.queue.max() : units_[f.first_unit].stats.async.queue.max();
 }
 
 void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
@@ -101,17 +179,28 @@ void Platform::run() {
   }
   // After draining, now_ may lie past the horizon; the collectors clip to their window anyway.
   const std::int64_t end = std::max(horizon_, now_).time_since_epoch().count();
-  for (auto& f : functions_) {
-    f.stats.concurrency.finish(end);
-    f.stats.live.finish(end);
-    f.stats.idle.finish(end);
+  for (auto& u : units_) {
+    u.stats.concurrency.finish(end);
+    u.stats.live.finish(end);
+    u.stats.idle.finish(end);
+    u.stats.async.queue.finish(end);
   }
+  for (auto& f : functions_) {
+    f.concurrency.finish(end);
+    f.live.finish(end);
+    f.queue.finish(end);
+  }
+  for (auto& a : aliases_) a.stats.concurrency.finish(end);
   total_concurrency_.finish(end);
   total_live_.finish(end);
-  LSIM_CHECK(all_arrived_ == all_completed_ + all_throttled_,
-             "conservation violated: arrived {} != completed {} + throttled {}", all_arrived_,
-             all_completed_, all_throttled_);
+  total_queue_.finish(end);
+  LSIM_CHECK(all_arrived_ == all_completed_ + all_throttled_ + all_dropped_,
+             "conservation violated: arrived {} != completed {} + throttled {} + dropped {}",
+             all_arrived_, all_completed_, all_throttled_, all_dropped_);
+  LSIM_CHECK(all_started_ == all_finished_, "{} executions started but {} finished", all_started_,
+             all_finished_);
   LSIM_CHECK(total_busy_ == 0, "{} executions still in flight after draining", total_busy_);
+  LSIM_CHECK(total_queued_ == 0, "{} async events still queued after draining", total_queued_);
 }
 
 void Platform::advance_to(const EventKey& key, std::uint64_t id) {
@@ -120,36 +209,61 @@ void Platform::advance_to(const EventKey& key, std::uint64_t id) {
                  (std::uint64_t{key.phase} << 56) ^ id);
 }
 
-void Platform::throttle(FunctionState& f, bool counted, bool by_scaling) {
+void Platform::throttle(UnitState& u, std::uint32_t alias, bool counted, bool by_scaling) {
   ++all_throttled_;
   if (!counted) return;
-  ++f.stats.counts.throttled;
-  if (by_scaling) ++f.stats.counts.throttled_scaling;
+  for (FunctionCollector* s : {&u.stats, alias == kNone ? nullptr : &aliases_[alias].stats}) {
+    if (s == nullptr) continue;
+    ++s->counts.throttled;
+    if (by_scaling) ++s->counts.throttled_scaling;
+  }
 }
 
-void Platform::set_busy(FunctionState& f, std::int64_t delta) {
+void Platform::set_busy(UnitState& u, std::uint32_t alias, std::int64_t delta) {
   const std::int64_t t = now_.time_since_epoch().count();
+  FunctionState& f = functions_[u.function];
+  u.busy += delta;
+  u.stats.concurrency.set(t, u.busy);
   f.busy += delta;
-  f.stats.concurrency.set(t, f.busy);
+  if (f.unit_count > 1) f.concurrency.set(t, f.busy);
+  if (alias != kNone) {
+    AliasState& a = aliases_[alias];
+    a.busy += delta;
+    a.stats.concurrency.set(t, a.busy);
+  }
   if (f.reserved < 0) unreserved_busy_ += delta;
   total_busy_ += delta;
   if (track_totals_) total_concurrency_.set(t, total_busy_);
 }
 
-void Platform::set_live(FunctionState& f, std::int64_t delta) {
+void Platform::set_live(UnitState& u, std::int64_t delta) {
   const std::int64_t t = now_.time_since_epoch().count();
-  f.live += delta;
-  f.stats.live.set(t, f.live);
+  FunctionState& f = functions_[u.function];
+  u.live += delta;
+  u.stats.live.set(t, u.live);
+  f.live_count += delta;
+  if (f.unit_count > 1) f.live.set(t, f.live_count);
   total_live_count_ += delta;
   if (track_totals_) total_live_.set(t, total_live_count_);
 }
 
-void Platform::set_idle(FunctionState& f) {
+void Platform::set_idle(UnitState& u) {
   // Called after the pool changed: its size is the new value.
-  f.stats.idle.set(now_.time_since_epoch().count(), static_cast<std::int64_t>(f.idle.size()));
+  u.stats.idle.set(now_.time_since_epoch().count(), static_cast<std::int64_t>(u.idle.size()));
 }
 
-InstanceSlot Platform::allocate_instance(std::uint32_t function) {
+void Platform::set_queued(UnitState& u, std::int64_t delta) {
+  const std::int64_t t = now_.time_since_epoch().count();
+  FunctionState& f = functions_[u.function];
+  u.queued += delta;
+  u.stats.async.queue.set(t, u.queued);
+  f.queued += delta;
+  if (f.unit_count > 1) f.queue.set(t, f.queued);
+  total_queued_ += delta;
+  if (track_totals_) total_queue_.set(t, total_queued_);
+}
+
+InstanceSlot Platform::allocate_instance(std::uint32_t unit) {
   InstanceSlot slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -160,71 +274,122 @@ InstanceSlot Platform::allocate_instance(std::uint32_t function) {
     instances_.emplace_back();
   }
   Instance& inst = instances_[slot];
-  inst.function = function;
+  inst.unit = unit;
   inst.state = InstanceState::Busy;
   inst.timer_pending = false;
+  inst.first = true;
   inst.serial = next_serial_++;
   inst.created = now_;
   return slot;
 }
 
+// Weighted alias routing: "a simple probabilistic model" per invocation (lambda-facts §6).
+std::uint32_t Platform::route(AliasState& a) {
+  if (a.units[1] == kNone) return a.units[0];
+  return a.route.uniform01() < a.first_weight ? a.units[0] : a.units[1];
+}
+
 void Platform::on(const InvocationArrived& e) {
   const WorkloadState& wl = workloads_[e.workload];
   schedule_next_arrival(e.workload, now_);
-  FunctionState& f = functions_[wl.function];
+  const std::uint32_t alias = wl.alias;
+  const std::uint32_t unit = alias == kNone ? wl.unit : route(aliases_[alias]);
+  UnitState& u = units_[unit];
   const bool counted = now_ >= window_from_;
   ++all_arrived_;
-  if (counted) ++f.stats.counts.arrived;
-
-  // Admission: a synchronous invocation with no concurrency left is throttled (HTTP 429) and
-  // neither executed nor billed (lambda-facts §3).
-  if (!admit(f)) {
-    throttle(f, counted, /*by_scaling=*/false);
+  if (counted) {
+    ++u.stats.counts.arrived;
+    if (alias != kNone) ++aliases_[alias].stats.counts.arrived;
+  }
+  if (wl.async) {
+    // The event goes to the function's internal queue and is attempted at once (lambda-facts §4).
+    std::uint32_t ev;
+    if (!free_events_.empty()) {
+      ev = free_events_.back();
+      free_events_.pop_back();
+    } else {
+      LSIM_CHECK(events_pool_.size() < kNone, "too many queued async events");
+      ev = static_cast<std::uint32_t>(events_pool_.size());
+      events_pool_.emplace_back();
+    }
+    events_pool_[ev] = AsyncEvent{now_, unit, alias, 0, 0, counted};
+    if (counted) {
+      ++u.stats.async.arrived;
+      if (alias != kNone) ++aliases_[alias].stats.async.arrived;
+    }
+    set_queued(u, +1);
+    attempt(ev);
     return;
   }
+  // Admission: a synchronous invocation with no concurrency left, or that needs a new environment
+  // when the function may not add one yet, is throttled (HTTP 429) and neither executed nor
+  // billed (lambda-facts §3).
+  switch (start(unit, alias, counted, kNone)) {
+    case Admission::Started: break;
+    case Admission::NoConcurrency: throttle(u, alias, counted, /*by_scaling=*/false); break;
+    case Admission::NoScaling: throttle(u, alias, counted, /*by_scaling=*/true); break;
+  }
+}
+
+Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, bool counted,
+                                    std::uint32_t event) {
+  UnitState& u = units_[unit];
+  FunctionState& f = functions_[u.function];
+  if (!admit(f)) return Admission::NoConcurrency;
 
   InstanceSlot slot;
   Duration init{0};
+  Duration billed_restore{0};
   bool cold;
-  if (!f.idle.empty()) {
-    slot = f.idle.at(f.reuse->choose(f.idle));
-    f.idle.remove(instances_, slot);
-    set_idle(f);
+  if (!u.idle.empty()) {
+    slot = u.idle.at(u.reuse->choose(u.idle));
+    u.idle.remove(instances_, slot);
+    set_idle(u);
     instances_[slot].state = InstanceState::Busy;
     cold = false;
   } else if (!f.scaling->try_acquire(now_)) {
-    // Needs a new environment but the function may not add one yet: throttled like a lack of
-    // concurrency (lambda-facts §3, scaling rate since 2023-11-26).
-    throttle(f, counted, /*by_scaling=*/true);
-    return;
+    // Needs a new environment but the function may not add one yet (lambda-facts §3, scaling
+    // rate since 2023-11-26, or the account's legacy burst).
+    return Admission::NoScaling;
   } else {
-    slot = allocate_instance(wl.function);
-    set_live(f, +1);
-    if (counted) ++f.stats.environments.created;
-    init = f.cold_start->sample();
-    if (f.cold_start_scale != 1.0) init = scale(init, f.cold_start_scale);
+    if (counted && std::isfinite(f.scaling->tokens())) {
+      const auto left = static_cast<std::int64_t>(std::floor(f.scaling->tokens()));
+      auto& low = u.stats.scaling_tokens_min;
+      if (low < 0 || left < low) low = left;
+    }
+    slot = allocate_instance(unit);
+    set_live(u, +1);
+    if (counted) ++u.stats.environments.created;
+    init = u.cold_start->sample();
+    if (u.cold_start_scale != 1.0) init = scale(init, u.cold_start_scale);
+    if (u.snapstart) billed_restore = scale(init, u.billed_restore_fraction);
     cold = true;
   }
-  Duration exec = f.duration->sample();
-  if (f.duration_scale != 1.0) exec = scale(exec, f.duration_scale);
-  if (init > init_limit_) {
+  Duration exec = u.duration->sample();
+  if (u.duration_scale != 1.0) exec = scale(exec, u.duration_scale);
+  if (u.first_extra && instances_[slot].first) {
+    // First-invocation penalty (JIT warm-up), scaled by CPU share (lambda-facts §8).
+    exec += scale(u.first_extra->sample(), u.first_scale);
+  }
+  if (init > init_limit_ && !u.snapstart) {
     // Suppressed init (lambda-facts §2): INIT is stopped at the limit and run again at the start
     // of the invocation, where it counts against the function timeout (and is billed as
     // duration). The re-run is assumed to take as long as the first attempt would have.
     exec += init;
     init = init_limit_;
-    if (counted) ++f.stats.counts.init_suppressed;
+    if (counted) ++u.stats.counts.init_suppressed;
   }
+  const VersionSpec& spec = *u.spec;
   Outcome outcome = Outcome::Ok;
-  if (exec > f.spec->timeout) {
-    exec = f.spec->timeout;
+  if (exec > spec.timeout) {
+    exec = spec.timeout;
     outcome = Outcome::TimedOut;
-  } else if (f.spec->error_probability > 0 || f.spec->crash_probability > 0) {
+  } else if (spec.error_probability > 0 || spec.crash_probability > 0) {
     // One draw decides: [0, p_error) handled error, [p_error, p_error + p_crash) crash. An error
     // is assumed to take the same time as a success (the duration model's draw).
-    const double u = f.errors.uniform01();
-    if (u < f.spec->error_probability) outcome = Outcome::Failed;
-    else if (u < f.spec->error_probability + f.spec->crash_probability) outcome = Outcome::Crashed;
+    const double v = u.errors.uniform01();
+    if (v < spec.error_probability) outcome = Outcome::Failed;
+    else if (v < spec.error_probability + spec.crash_probability) outcome = Outcome::Crashed;
   }
 
   Instance& inst = instances_[slot];
@@ -234,45 +399,157 @@ void Platform::on(const InvocationArrived& e) {
   inst.cold = cold;
   inst.outcome = outcome;
   inst.counted = counted;
-  set_busy(f, +1);
-  if (counted) ++f.stats.counts.started;
+  inst.alias = alias;
+  inst.event = event;
+  inst.billed_restore = billed_restore;
+  set_busy(u, alias, +1);
+  ++all_started_;
+  if (counted) {
+    ++u.stats.counts.started;
+    if (alias != kNone) ++aliases_[alias].stats.counts.started;
+  }
   queue_.push(now_ + init + exec, static_cast<std::uint8_t>(Phase::Release),
               ExecutionFinished{slot});
+  return Admission::Started;
+}
+
+// One attempt of an async event: too old ⇒ dropped; no capacity ⇒ back to the queue with a
+// backoff of 1 s doubling to 5 min (lambda-facts §3–4: "retried for up to 6 h with backoff from
+// 1 s growing exponentially to max 5 min").
+void Platform::attempt(std::uint32_t event) {
+  AsyncEvent& ev = events_pool_[event];
+  UnitState& u = units_[ev.unit];
+  if (now_ - ev.arrived > u.spec->async.max_event_age) {
+    drop(event, DropReason::Age);
+    return;
+  }
+  if (start(ev.unit, ev.alias, ev.counted, event) == Admission::Started) {
+    AsyncEvent& started = events_pool_[event];  // start() does not touch the pool; for clarity
+    set_queued(u, -1);
+    started.throttles = 0;
+    if (started.counted) {
+      const Duration age = now_ - started.arrived;
+      for (FunctionCollector* s :
+           {&u.stats, started.alias == kNone ? nullptr : &aliases_[started.alias].stats}) {
+        if (s == nullptr) continue;
+        s->async.age_at_start.record(age.count());
+        s->async.age_at_start_ms.add(to_ms(age));
+      }
+    }
+    return;
+  }
+  constexpr Duration kFirstBackoff = std::chrono::seconds(1);
+  constexpr Duration kMaxBackoff = std::chrono::minutes(5);
+  const Duration backoff =
+      ev.throttles >= 9 ? kMaxBackoff : std::min(kMaxBackoff, kFirstBackoff * (1 << ev.throttles));
+  if (ev.throttles < 255) ++ev.throttles;
+  if (ev.counted) {
+    ++u.stats.async.throttle_retries;
+    if (ev.alias != kNone) ++aliases_[ev.alias].stats.async.throttle_retries;
+  }
+  queue_.push(now_ + backoff, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
+}
+
+void Platform::on(const AsyncRetry& e) { attempt(e.event); }
+
+// The event leaves the queue for good: sent to the on-failure destination / DLQ if configured,
+// else discarded (lambda-facts §4). It is waiting (queued) unless it just failed its last try.
+void Platform::drop(std::uint32_t event, DropReason reason) {
+  const AsyncEvent& ev = events_pool_[event];
+  UnitState& u = units_[ev.unit];
+  if (reason == DropReason::Age) set_queued(u, -1);
+  ++all_dropped_;
+  if (ev.counted) {
+    for (FunctionCollector* s : {&u.stats, ev.alias == kNone ? nullptr : &aliases_[ev.alias].stats}) {
+      if (s == nullptr) continue;
+      ++s->counts.dropped;
+      if (reason == DropReason::Age) ++s->async.dropped_age;
+      else ++s->async.dropped_retries;
+    }
+  }
+  free_events_.push_back(event);
+}
+
+// What an execution's end means for its async event: success completes it; a function error or
+// timeout queues a retry 1 min, then 2 min later, max_retries times (lambda-facts §4).
+void Platform::finish_event(std::uint32_t event, const Instance& inst) {
+  AsyncEvent& ev = events_pool_[event];
+  UnitState& u = units_[ev.unit];
+  FunctionCollector* alias_stats = ev.alias == kNone ? nullptr : &aliases_[ev.alias].stats;
+  if (inst.outcome == Outcome::Ok) {
+    ++all_completed_;
+    if (ev.counted) {
+      const Duration age = now_ - ev.arrived;
+      for (FunctionCollector* s : {&u.stats, alias_stats}) {
+        if (s == nullptr) continue;
+        ++s->counts.completed;
+        s->async.age_at_completion.record(age.count());
+        s->async.age_at_completion_ms.add(to_ms(age));
+      }
+    }
+    free_events_.push_back(event);
+    return;
+  }
+  if (ev.retries >= u.spec->async.max_retries) {
+    drop(event, DropReason::Retries);
+    return;
+  }
+  ++ev.retries;
+  if (ev.counted) {
+    ++u.stats.counts.retried;
+    if (alias_stats != nullptr) ++alias_stats->counts.retried;
+  }
+  set_queued(u, +1);
+  const Duration delay = std::chrono::minutes(ev.retries == 1 ? 1 : 2);
+  queue_.push(now_ + delay, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
 }
 
 void Platform::on(const ExecutionFinished& e) {
   Instance& inst = instances_[e.slot];
   LSIM_CHECK(inst.state == InstanceState::Busy, "execution finished on a non-busy environment");
-  FunctionState& f = functions_[inst.function];
-  ++all_completed_;
+  UnitState& u = units_[inst.unit];
+  ++all_finished_;
   if (inst.counted) {
-    FunctionCollector& s = f.stats;
-    ++s.counts.completed;
+    AliasState* alias = inst.alias == kNone ? nullptr : &aliases_[inst.alias];
     const Duration latency = inst.init + inst.exec;
-    if (inst.cold) {
-      ++s.counts.cold;
-      s.latency_cold.record(latency.count());
-      s.latency_cold_ms.add(to_ms(latency));
-    } else {
-      ++s.counts.warm;
-      s.latency_warm.record(latency.count());
-      s.latency_warm_ms.add(to_ms(latency));
+    for (FunctionCollector* s : {&u.stats, alias == nullptr ? nullptr : &alias->stats}) {
+      if (s == nullptr) continue;
+      if (inst.event == kNone) ++s->counts.completed;
+      if (inst.cold) {
+        ++s->counts.cold;
+        s->latency_cold.record(latency.count());
+        s->latency_cold_ms.add(to_ms(latency));
+      } else {
+        ++s->counts.warm;
+        s->latency_warm.record(latency.count());
+        s->latency_warm_ms.add(to_ms(latency));
+      }
+      switch (inst.outcome) {
+        case Outcome::Ok: break;
+        case Outcome::TimedOut: ++s->counts.timed_out; break;
+        case Outcome::Failed:
+        case Outcome::Crashed: ++s->counts.failed; break;
+      }
     }
-    switch (inst.outcome) {
-      case Outcome::Ok: break;
-      case Outcome::TimedOut: ++s.counts.timed_out; break;
-      case Outcome::Failed:
-      case Outcome::Crashed: ++s.counts.failed; break;
+    const bool init_billed = inst.cold && u.init_billed;
+    add_invocation(u.stats.usage, inst.exec.count(), inst.init.count(), init_billed);
+    if (u.snapstart && inst.cold) add_restore(u.stats.usage, inst.billed_restore.count());
+    if (alias != nullptr) {
+      FunctionUsage& usage = alias->usage[inst.unit == alias->units[0] ? 0 : 1];
+      add_invocation(usage, inst.exec.count(), inst.init.count(), init_billed);
+      if (u.snapstart && inst.cold) add_restore(usage, inst.billed_restore.count());
     }
-    add_invocation(s.usage, inst.exec.count(), inst.init.count(), inst.cold && f.init_billed);
   }
-  set_busy(f, -1);
+  if (inst.event == kNone) ++all_completed_;
+  set_busy(u, inst.alias, -1);
+  inst.first = false;
+  if (inst.event != kNone) finish_event(inst.event, inst);
 
   if (inst.outcome == Outcome::TimedOut || inst.outcome == Outcome::Crashed) {
     // A timeout or a crash resets the environment: the next invocation there would be cold
     // (lambda-facts §7). A handled error keeps it.
     destroy(e.slot, EvictReason::Reset);
-  } else if (f.max_lifetime && now_ >= inst.created + *f.max_lifetime) {
+  } else if (u.max_lifetime && now_ >= inst.created + *u.max_lifetime) {
     destroy(e.slot, EvictReason::Lifetime);
   } else {
     release_to_idle(e.slot);
@@ -281,9 +558,9 @@ void Platform::on(const ExecutionFinished& e) {
 
 void Platform::release_to_idle(InstanceSlot slot) {
   Instance& inst = instances_[slot];
-  FunctionState& f = functions_[inst.function];
-  Time deadline = now_ + f.keep_alive->idle_timeout(now_);
-  if (f.max_lifetime) deadline = std::min(deadline, inst.created + *f.max_lifetime);
+  UnitState& u = units_[inst.unit];
+  Time deadline = now_ + u.keep_alive->idle_timeout(now_);
+  if (u.max_lifetime) deadline = std::min(deadline, inst.created + *u.max_lifetime);
   if (deadline <= now_) {  // keep-alive 0: reclaimed the moment it is released
     destroy(slot, EvictReason::Idle);
     return;
@@ -291,18 +568,19 @@ void Platform::release_to_idle(InstanceSlot slot) {
   inst.state = InstanceState::Idle;
   inst.idle_since = now_;
   inst.idle_deadline = deadline;
-  f.idle.push_most_recent(instances_, slot);
-  set_idle(f);
+  u.idle.push_most_recent(instances_, slot);
+  set_idle(u);
   arm_timer(slot);
 }
 
 // One pending timer per environment at most. If the environment is reused before the timer
 // fires, the timer is not cancelled: when it fires it finds a later deadline and re-arms (or finds
 // the environment busy and lapses). That costs one heap operation per idle period instead of one
-// per invocation.
+// per invocation. Deadlines past the horizon need no timer (nothing arrives then) unless async
+// retries may still come.
 void Platform::arm_timer(InstanceSlot slot) {
   Instance& inst = instances_[slot];
-  if (inst.idle_deadline >= horizon_) return;  // outlives the run: nothing to schedule
+  if (inst.idle_deadline >= horizon_ && !arm_past_horizon_) return;
   if (inst.timer_pending && inst.timer_at <= inst.idle_deadline) return;
   inst.timer_pending = true;
   inst.timer_at = inst.idle_deadline;
@@ -319,8 +597,8 @@ void Platform::on(const KeepAliveExpired& e) {
   inst.timer_pending = false;
   if (inst.state != InstanceState::Idle) return;  // busy: re-armed when released
   if (now_ >= inst.idle_deadline) {
-    const FunctionState& f = functions_[inst.function];
-    const bool lifetime = f.max_lifetime && now_ >= inst.created + *f.max_lifetime;
+    const UnitState& u = units_[inst.unit];
+    const bool lifetime = u.max_lifetime && now_ >= inst.created + *u.max_lifetime;
     destroy(e.slot, lifetime ? EvictReason::Lifetime : EvictReason::Idle);
   } else {
     arm_timer(e.slot);
@@ -329,17 +607,17 @@ void Platform::on(const KeepAliveExpired& e) {
 
 void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   Instance& inst = instances_[slot];
-  FunctionState& f = functions_[inst.function];
+  UnitState& u = units_[inst.unit];
   if (inst.state == InstanceState::Idle) {
-    f.idle.remove(instances_, slot);
-    set_idle(f);
+    u.idle.remove(instances_, slot);
+    set_idle(u);
   }
-  set_live(f, -1);
+  set_live(u, -1);
   if (in_window()) {
     switch (reason) {
-      case EvictReason::Idle: ++f.stats.environments.evicted_idle; break;
-      case EvictReason::Lifetime: ++f.stats.environments.evicted_lifetime; break;
-      case EvictReason::Reset: ++f.stats.environments.reset; break;
+      case EvictReason::Idle: ++u.stats.environments.evicted_idle; break;
+      case EvictReason::Lifetime: ++u.stats.environments.evicted_lifetime; break;
+      case EvictReason::Reset: ++u.stats.environments.reset; break;
     }
   }
   inst.state = InstanceState::Free;

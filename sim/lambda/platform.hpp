@@ -35,20 +35,40 @@ class Platform {
   /// display only (it must not touch the simulation).
   void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
 
-  /// Simulates until the horizon, then lets in-flight executions finish. Checks conservation
-  /// (arrived = completed + throttled) at the end; a violation throws InternalError.
+  /// Simulates until the horizon, then lets in-flight executions finish and the async queues
+  /// drain (retries included). Checks conservation (arrived = completed + throttled + dropped) at
+  /// the end; a violation throws InternalError.
   void run();
 
   [[nodiscard]] std::size_t function_count() const { return functions_.size(); }
-  [[nodiscard]] const FunctionCollector& stats(std::size_t function) const {
-    return functions_[function].stats;
+  /// Statistics of function `function`'s version `version` (index into FunctionSpec::versions).
+  [[nodiscard]] const FunctionCollector& version_stats(std::size_t function,
+                                                       std::size_t version) const {
+    return units_[functions_[function].first_unit + version].stats;
   }
+  /// Statistics of invocations that came through alias `alias` of function `function`.
+  [[nodiscard]] const FunctionCollector& alias_stats(std::size_t function, std::size_t alias) const {
+    return aliases_[functions_[function].first_alias + alias].stats;
+  }
+  /// Billable usage of alias `alias`, per route (same order as AliasSpec::routes).
+  [[nodiscard]] const std::vector<FunctionUsage>& alias_usage(std::size_t function,
+                                                              std::size_t alias) const {
+    return aliases_[functions_[function].first_alias + alias].usage;
+  }
+  /// Peaks of one function's concurrency, live environments and async queue over all its
+  /// versions (window only).
+  [[nodiscard]] std::int64_t function_peak_concurrency(std::size_t function) const;
+  [[nodiscard]] std::int64_t function_peak_live(std::size_t function) const;
+  [[nodiscard]] std::int64_t function_peak_queue(std::size_t function) const;
   /// Peak of all functions' concurrency and live environments together (window only).
   [[nodiscard]] std::int64_t peak_concurrency() const {
-    return track_totals_ ? total_concurrency_.max() : functions_[0].stats.concurrency.max();
+    return track_totals_ ? total_concurrency_.max() : units_[0].stats.concurrency.max();
   }
   [[nodiscard]] std::int64_t peak_live() const {
-    return track_totals_ ? total_live_.max() : functions_[0].stats.live.max();
+    return track_totals_ ? total_live_.max() : units_[0].stats.live.max();
+  }
+  [[nodiscard]] std::int64_t peak_queue() const {
+    return track_totals_ ? total_queue_.max() : units_[0].stats.async.queue.max();
   }
   /// Fingerprint of the trajectory: a hash folded over every processed event.
   [[nodiscard]] std::uint64_t digest() const { return digest_; }
@@ -58,35 +78,83 @@ class Platform {
   void on(const InvocationArrived& e);
   void on(const ExecutionFinished& e);
   void on(const KeepAliveExpired& e);
+  void on(const AsyncRetry& e);
 
  private:
   enum class EvictReason { Idle, Lifetime, Reset };
+  enum class Admission { Started, NoConcurrency, NoScaling };
+  enum class DropReason { Age, Retries };
 
-  struct FunctionState {
-    FunctionState(const FunctionSpec& s, std::int64_t from_us, std::int64_t to_us,
-                  const std::vector<Instance>* instances, RngStream errors_stream)
-        : spec(&s), errors(std::move(errors_stream)), idle(instances), stats(from_us, to_us) {}
-    const FunctionSpec* spec;
+  /// A version of a function: its models and its own execution environments.
+  struct UnitState {
+    UnitState(const VersionSpec& s, std::uint32_t fn, std::int64_t from_us, std::int64_t to_us,
+              const std::vector<Instance>* instances, RngStream errors_stream)
+        : spec(&s), function(fn), errors(std::move(errors_stream)), idle(instances),
+          stats(from_us, to_us) {}
+    const VersionSpec* spec;
+    std::uint32_t function;
     std::unique_ptr<DurationDistribution> duration;
-    std::unique_ptr<DurationDistribution> cold_start;
+    std::unique_ptr<DurationDistribution> cold_start;  ///< INIT, or the restore with SnapStart
+    std::unique_ptr<DurationDistribution> first_extra;  ///< first-invocation penalty, if any
     std::unique_ptr<KeepAlivePolicy> keep_alive;
     std::unique_ptr<ReusePolicy> reuse;
-    std::unique_ptr<ScalingPolicy> scaling;
     RngStream errors;  ///< drawn only when an error or crash probability is set
     std::optional<Duration> max_lifetime;
     IdlePool idle;
     std::int64_t busy = 0;
     std::int64_t live = 0;
-    std::int64_t reserved = -1;  ///< -1: draws from the unreserved account pool
+    std::int64_t queued = 0;  ///< async events waiting for this version
     bool init_billed = false;
+    bool snapstart = false;
+    double billed_restore_fraction = 1.0;
     double duration_scale = 1.0;    ///< memory → CPU factor applied to every execution time
     double cold_start_scale = 1.0;  ///< the same for INIT, when asked for
+    double first_scale = 1.0;       ///< the same for the first-invocation penalty
     FunctionCollector stats;
   };
 
-  struct WorkloadState {
+  /// A function: what its versions share (concurrency, scaling rate).
+  struct FunctionState {
+    FunctionState(const FunctionSpec& s, std::int64_t from_us, std::int64_t to_us)
+        : spec(&s), concurrency(from_us, to_us), live(from_us, to_us), queue(from_us, to_us) {}
+    const FunctionSpec* spec;
+    ScalingPolicy* scaling = nullptr;  ///< its own, or the account's (legacy_burst)
+    std::unique_ptr<ScalingPolicy> own_scaling;
+    std::int64_t reserved = -1;  ///< -1: draws from the unreserved account pool
+    std::int64_t busy = 0, live_count = 0, queued = 0;
+    std::uint32_t first_unit = 0, unit_count = 0;
+    std::uint32_t first_alias = 0;
+    // Peaks over all versions; kept only when the function has more than one.
+    TimeWeighted concurrency, live, queue;
+  };
+
+  struct AliasState {
+    AliasState(std::uint32_t fn, std::int64_t from_us, std::int64_t to_us, RngStream route_stream)
+        : function(fn), route(std::move(route_stream)), stats(from_us, to_us) {}
     std::uint32_t function;
+    std::uint32_t units[2] = {kNone, kNone};
+    double first_weight = 1.0;  ///< probability of units[0]
+    RngStream route;            ///< drawn only when the alias splits traffic
+    std::int64_t busy = 0;
+    FunctionCollector stats;          ///< invocations through the alias (no environments)
+    std::vector<FunctionUsage> usage;  ///< billable usage per route, for the alias's bill
+  };
+
+  struct WorkloadState {
+    std::uint32_t unit;   ///< kNone when routed by an alias
+    std::uint32_t alias;  ///< kNone when it names a version
+    bool async;
     std::unique_ptr<ArrivalProcess> arrivals;
+  };
+
+  /// An asynchronous event in the function's internal queue (lambda-facts §4).
+  struct AsyncEvent {
+    Time arrived{};
+    std::uint32_t unit = 0;
+    std::uint32_t alias = kNone;
+    std::uint8_t retries = 0;    ///< retries after function errors so far
+    std::uint8_t throttles = 0;  ///< consecutive throttled attempts (backoff exponent)
+    bool counted = false;
   };
 
   bool admit(const FunctionState& f) const {
@@ -95,15 +163,22 @@ class Platform {
   void schedule_next_arrival(std::uint32_t workload, Time previous);
   /// Moves the clock to `key` and folds the event (`id`: what it concerns) into the digest.
   void advance_to(const EventKey& key, std::uint64_t id);
-  /// Counts a throttled invocation (`by_scaling`: for want of a scaling token).
-  void throttle(FunctionState& f, bool counted, bool by_scaling);
-  InstanceSlot allocate_instance(std::uint32_t function);
+  std::uint32_t route(AliasState& a);
+  /// Admission, environment choice and the start of one execution.
+  Admission start(std::uint32_t unit, std::uint32_t alias, bool counted, std::uint32_t event);
+  /// Counts a throttled synchronous invocation (`by_scaling`: for want of a scaling token).
+  void throttle(UnitState& u, std::uint32_t alias, bool counted, bool by_scaling);
+  void attempt(std::uint32_t event);
+  void drop(std::uint32_t event, DropReason reason);
+  void finish_event(std::uint32_t event, const Instance& inst);
+  InstanceSlot allocate_instance(std::uint32_t unit);
   void release_to_idle(InstanceSlot slot);
   void arm_timer(InstanceSlot slot);
   void destroy(InstanceSlot slot, EvictReason reason);
-  void set_busy(FunctionState& f, std::int64_t delta);
-  void set_live(FunctionState& f, std::int64_t delta);
-  void set_idle(FunctionState& f);
+  void set_busy(UnitState& u, std::uint32_t alias, std::int64_t delta);
+  void set_live(UnitState& u, std::int64_t delta);
+  void set_idle(UnitState& u);
+  void set_queued(UnitState& u, std::int64_t delta);
   bool in_window() const { return now_ >= window_from_ && now_ <= horizon_; }
 
   Time horizon_;
@@ -116,20 +191,28 @@ class Platform {
   std::vector<Instance> instances_;
   std::vector<InstanceSlot> free_slots_;
   std::vector<FunctionState> functions_;
+  std::vector<UnitState> units_;
+  std::vector<AliasState> aliases_;
   std::vector<WorkloadState> workloads_;
+  std::vector<AsyncEvent> events_pool_;
+  std::vector<std::uint32_t> free_events_;
+  std::unique_ptr<ScalingPolicy> account_scaling_;  ///< legacy_burst, shared by the functions
   Duration init_limit_;
   std::int64_t unreserved_limit_ = 0;
   std::int64_t unreserved_busy_ = 0;
-  std::int64_t total_busy_ = 0, total_live_count_ = 0;
+  std::int64_t total_busy_ = 0, total_live_count_ = 0, total_queued_ = 0;
   // Scenario-wide peaks need their own trackers (a sum of per-function peaks is not the peak of
   // the sum); scenario-wide means are sums of per-function means.
-  // With one function they equal its own and are not kept (a hot-path saving).
+  // With one version of one function they equal its own and are not kept (a hot-path saving).
   TimeWeighted total_concurrency_;
   TimeWeighted total_live_;
+  TimeWeighted total_queue_;
   bool track_totals_ = true;
+  bool arm_past_horizon_ = false;  ///< async retries may reuse environments after the horizon
   std::uint64_t next_serial_ = 1;
   // Conservation, over every invocation (counted or not).
-  std::uint64_t all_arrived_ = 0, all_completed_ = 0, all_throttled_ = 0;
+  std::uint64_t all_arrived_ = 0, all_completed_ = 0, all_throttled_ = 0, all_dropped_ = 0;
+  std::uint64_t all_started_ = 0, all_finished_ = 0;  // executions
   Time now_{};
   std::uint64_t digest_ = 0x6C616D6264617369ULL;
   std::uint64_t events_ = 0;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "sim/core/time.hpp"
 
@@ -51,6 +52,11 @@ class ScalingPolicy {
   /// Whether a new environment may start at `now`; if so, the permission is used up. Calls come
   /// with non-decreasing `now`.
   virtual bool try_acquire(Time now) = 0;
+  /// Permissions left right after the last call (for statistics); +infinity when unlimited.
+  [[nodiscard]] virtual double tokens() const = 0;
+  /// Non-empty for a policy shared by the whole account (legacy_burst): the platform builds one
+  /// and every function naming the same key shares it. Functions' keys must then agree.
+  [[nodiscard]] virtual std::string account_key() const { return {}; }
 };
 
 /// Which idle environment serves the next invocation (never called with an empty pool).

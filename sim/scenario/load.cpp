@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -145,6 +146,269 @@ class Loader {
     return m;
   }
 
+  // The settings a version may override. With `base`, absent keys take AWS's defaults (models:
+  // the documented defaults, or an error when required); otherwise they keep the base's values.
+  void read_settings(ParamReader& r, FunctionSettings& f, bool base) {
+    f.runtime = r.string_or("runtime", f.runtime);
+    if (r.has("runtime") &&
+        std::find(kKnownRuntimes.begin(), kKnownRuntimes.end(), f.runtime) == kKnownRuntimes.end()) {
+      std::string msg = fmt::format("unknown runtime '{}'", f.runtime);
+      const std::string guess = closest_match(f.runtime, kKnownRuntimes);
+      if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+      r.warning("runtime", msg + "; INIT billing treats it as a managed runtime");
+    }
+    if (r.has("architecture")) {
+      const std::string a = r.string("architecture");
+      if (auto arch = parse_architecture(a)) f.architecture = *arch;
+      else r.error("architecture", fmt::format("unknown architecture '{}' (known: x86_64, arm64)", a));
+    }
+    if (r.has("package_type")) {
+      const std::string p = r.string("package_type");
+      if (p == "zip") f.package_type = PackageType::Zip;
+      else if (p == "image") f.package_type = PackageType::Image;
+      else r.error("package_type", fmt::format("unknown package type '{}' (known: zip, image)", p));
+    }
+    f.memory_mb = r.memory_mb_or("memory", f.memory_mb);
+    r.check(f.memory_mb >= kMinMemoryMb && f.memory_mb <= kMaxMemoryMb, "memory",
+            fmt::format("{} MB is outside Lambda's 128–10,240 MB", f.memory_mb));
+    f.ephemeral_mb = r.memory_mb_or("ephemeral_storage", f.ephemeral_mb);
+    r.check(f.ephemeral_mb >= kMinEphemeralMb && f.ephemeral_mb <= kMaxEphemeralMb,
+            "ephemeral_storage",
+            fmt::format("{} MB is outside Lambda's 512–10,240 MB", f.ephemeral_mb));
+    f.timeout = r.duration_or("timeout", f.timeout);
+    r.check(f.timeout > Duration{0} && f.timeout <= kMaxTimeout, "timeout",
+            fmt::format("{} is outside Lambda's limit (more than 0, at most 900s)",
+                        format_duration(f.timeout)));
+    f.error_probability = r.number_or("error_probability", f.error_probability);
+    r.check(f.error_probability >= 0 && f.error_probability <= 1, "error_probability",
+            "must be a probability between 0 and 1");
+    f.crash_probability = r.number_or("crash_probability", f.crash_probability);
+    r.check(f.crash_probability >= 0 && f.crash_probability <= 1, "crash_probability",
+            "must be a probability between 0 and 1");
+    r.check(f.error_probability + f.crash_probability <= 1, "crash_probability",
+            "error_probability + crash_probability must not exceed 1");
+    if (const ConfigNode* ms = r.child("memory_scaling"); ms != nullptr && !ms->is_null()) {
+      ParamReader m(*ms, r.path_of("memory_scaling"), diags_);
+      f.memory_scaling = MemoryScaling{};
+      f.memory_scaling.reference_mb = m.memory_mb_or("reference_memory", 0);
+      if (!m.has("reference_memory"))
+        m.error("reference_memory", "missing required key 'reference_memory' (the memory size "
+                                    "at which the duration model was measured)");
+      else
+        m.check(f.memory_scaling.reference_mb >= kMinMemoryMb &&
+                    f.memory_scaling.reference_mb <= kMaxMemoryMb,
+                "reference_memory", "must be within Lambda's 128–10,240 MB");
+      f.memory_scaling.cpu_bound = m.number_or("cpu_bound", 1.0);
+      m.check(f.memory_scaling.cpu_bound >= 0 && f.memory_scaling.cpu_bound <= 1, "cpu_bound",
+              "must be a fraction between 0 and 1");
+      f.memory_scaling.threads = m.number_or("threads", 1.0);
+      m.check(f.memory_scaling.threads >= 1 && f.memory_scaling.threads <= 64, "threads",
+              "must be between 1 and 64");
+      f.memory_scaling.cold_start = m.boolean_or("cold_start", false);
+      m.finish();
+    }
+    override_model(r, "duration", base ? nullptr : &f.duration, nullptr, f.duration, reg_.duration);
+    override_model(r, "cold_start", base ? nullptr : &f.cold_start, nullptr, f.cold_start,
+                   reg_.cold_start);
+    override_model(r, "keep_alive", base ? nullptr : &f.keep_alive, kDefaultKeepAlive,
+                   f.keep_alive, reg_.keep_alive);
+    override_model(r, "reuse", base ? nullptr : &f.reuse, "mru", f.reuse, reg_.reuse);
+    if (const ConfigNode* a = r.child("async"); a != nullptr && !a->is_null()) {
+      ParamReader ar(*a, r.path_of("async"), diags_);
+      const std::int64_t retries = ar.integer_or("max_retries", f.async.max_retries);
+      if (ar.check(retries >= 0 && retries <= 2, "max_retries",
+                   "must be 0, 1 or 2 (Lambda's MaximumRetryAttempts)"))
+        f.async.max_retries = static_cast<int>(retries);
+      f.async.max_event_age = ar.duration_or("max_event_age", f.async.max_event_age);
+      ar.check(f.async.max_event_age >= std::chrono::seconds(60) &&
+                   f.async.max_event_age <= std::chrono::hours(6),
+               "max_event_age", "must be between 60s and 6h (Lambda's MaximumEventAgeInSeconds)");
+      ar.finish();
+    }
+    if (const ConfigNode* sn = r.child("snapstart"); sn != nullptr && !sn->is_null()) {
+      ParamReader sr(*sn, r.path_of("snapstart"), diags_);
+      f.snapstart.enabled = sr.boolean_or("enabled", true);
+      override_model(sr, "restore", nullptr, nullptr, f.snapstart.restore, reg_.cold_start);
+      f.snapstart.billed_fraction = sr.number_or("billed_fraction", 1.0);
+      sr.check(f.snapstart.billed_fraction >= 0 && f.snapstart.billed_fraction <= 1,
+               "billed_fraction", "must be a fraction between 0 and 1");
+      sr.finish();
+    }
+    if (const ConfigNode* fi = r.child("first_invocation"); fi != nullptr && !fi->is_null()) {
+      ParamReader fr(*fi, r.path_of("first_invocation"), diags_);
+      f.first_invocation.enabled = true;
+      override_model(fr, "extra", nullptr, nullptr, f.first_invocation.extra, reg_.duration);
+      f.first_invocation.reference_mb = fr.memory_mb_or("reference_memory", f.memory_mb);
+      fr.check(f.first_invocation.reference_mb >= kMinMemoryMb &&
+                   f.first_invocation.reference_mb <= kMaxMemoryMb,
+               "reference_memory", "must be within Lambda's 128–10,240 MB");
+      fr.finish();
+    }
+  }
+
+  // Reads model `key`: present ⇒ parsed and checked; absent ⇒ kept (`keep`), else the default,
+  // else an error.
+  template <class I>
+  void override_model(ParamReader& r, const std::string& key, const ModelSpec* keep,
+                      const char* default_yaml, ModelSpec& out, const Registry<I>& registry) {
+    const ConfigNode* c = r.child(key);
+    if ((c == nullptr || c->is_null()) && keep != nullptr) return;
+    out = model(r, key, default_yaml);
+    if (!out.node.is_null()) check_model(registry, out, diags_);
+  }
+
+  // SnapStart runtimes (AWS Lambda developer guide "Improving startup performance with Lambda
+  // SnapStart": Java 11+, Python 3.12+, .NET 8+; not for container images).
+  void check_snapstart(ParamReader& r, const FunctionSettings& f) {
+    if (!f.snapstart.enabled) return;
+    const std::string& rt = f.runtime;
+    const bool supported = (rt.rfind("java", 0) == 0 && rt != "java8.al2") ||
+                           rt == "python3.12" || rt == "python3.13" || rt == "python3.14" ||
+                           rt == "dotnet8" || rt == "dotnet10";
+    if (!supported)
+      r.error("snapstart", fmt::format("SnapStart is not available for runtime '{}' (Java 11+, "
+                                       "Python 3.12+ and .NET 8+ only)", rt));
+    if (f.package_type == PackageType::Image)
+      r.error("snapstart", "SnapStart is not available for container images");
+  }
+
+  static bool is_version_name(const std::string& s) {
+    return !s.empty() && s.size() <= 10 && s[0] != '0' &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
+
+  void read_versions(ParamReader& r, FunctionSpec& f) {
+    check_snapstart(r, f);
+    const ConfigNode* vs = r.child("versions");
+    if (vs != nullptr && !vs->is_null()) {
+      if (!vs->is_map()) {
+        diags_.error(vs->loc, r.path_of("versions"),
+                     "expected a mapping of version numbers to settings, e.g. "
+                     "{ \"1\": {}, \"2\": { memory: 512MB } }");
+      } else {
+        f.declares_versions = true;
+        for (const ConfigEntry& e : vs->entries) {
+          const std::string path = r.path_of("versions") + "." + e.key;
+          if (!is_version_name(e.key)) {
+            diags_.error(e.value.key_loc, path,
+                         fmt::format("'{}' is not a version number (Lambda numbers published "
+                                     "versions 1, 2, 3, ...)", e.key));
+            continue;
+          }
+          VersionSpec v;
+          static_cast<FunctionSettings&>(v) = f;
+          v.name = e.key;
+          v.loc = e.value.key_loc;
+          if (!e.value.is_null()) {
+            ParamReader vr(e.value, path, diags_);
+            for (const char* k : {"name", "reserved_concurrency", "scaling", "versions", "aliases"})
+              if (vr.child(k) != nullptr)
+                vr.error(k, fmt::format("'{}' belongs to the function, not to a version", k));
+            read_settings(vr, v, /*base=*/false);
+            // Inherited settings were checked on the function; check what the version changes.
+            if (vr.has("snapstart") || vr.has("runtime") || vr.has("package_type"))
+              check_snapstart(vr, v);
+            vr.finish();
+          }
+          f.versions.push_back(std::move(v));
+        }
+      }
+    }
+    if (!f.declares_versions) {
+      VersionSpec latest;
+      static_cast<FunctionSettings&>(latest) = f;
+      latest.name = "$LATEST";
+      latest.loc = f.loc;
+      f.versions.push_back(std::move(latest));
+    }
+    const ConfigNode* as = r.child("aliases");
+    if (as == nullptr || as->is_null() || (as->is_map() && as->entries.empty())) return;
+    if (!as->is_map()) {
+      diags_.error(as->loc, r.path_of("aliases"),
+                   "expected a mapping of alias names to versions, e.g. "
+                   "{ live: { \"1\": 0.9, \"2\": 0.1 } }");
+      return;
+    }
+    if (!f.declares_versions) {
+      r.error("aliases", "an alias points to published versions: declare them under 'versions'");
+      return;
+    }
+    std::vector<std::string> version_names;
+    for (const auto& v : f.versions) version_names.push_back(v.name);
+    for (const ConfigEntry& e : as->entries) {
+      const std::string path = r.path_of("aliases") + "." + e.key;
+      AliasSpec a;
+      a.name = e.key;
+      a.loc = e.value.key_loc;
+      // AWS alias names: letters, digits, '-' and '_', not all digits (that would be a version).
+      if (!valid_function_name(e.key) || is_version_name(e.key) ||
+          std::all_of(e.key.begin(), e.key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        diags_.error(e.value.key_loc, path,
+                     "an alias name is 1-64 letters, digits, '-' or '_' and not a number");
+        continue;
+      }
+      auto version_index = [&](const std::string& name, const SourceLoc& loc) -> std::optional<std::size_t> {
+        for (std::size_t i = 0; i < f.versions.size(); ++i)
+          if (f.versions[i].name == name) return i;
+        std::string msg = fmt::format("no version '{}' (versions: {})", name,
+                                      fmt::join(version_names, ", "));
+        diags_.error(loc, path, msg);
+        return std::nullopt;
+      };
+      if (e.value.is_scalar()) {
+        if (auto v = version_index(e.value.scalar, e.value.loc)) a.routes.emplace_back(*v, 1.0);
+      } else if (e.value.is_map()) {
+        if (e.value.entries.empty() || e.value.entries.size() > 2) {
+          diags_.error(e.value.loc, path, "an alias routes to one version or splits between two "
+                                          "(lambda-facts §6)");
+          continue;
+        }
+        double sum = 0;
+        for (const ConfigEntry& w : e.value.entries) {
+          const auto parsed = w.value.is_scalar() ? parse_number(w.value.scalar) : Parsed<double>{};
+          const double weight = parsed.value.value_or(-1);
+          if (weight < 0 || weight > 1) {
+            diags_.error(w.value.loc, path + "." + w.key,
+                         "expected a weight between 0 and 1");
+            continue;
+          }
+          sum += weight;
+          if (auto v = version_index(w.key, w.value.key_loc)) a.routes.emplace_back(*v, weight);
+        }
+        if (a.routes.size() == e.value.entries.size() && std::abs(sum - 1.0) > 1e-9)
+          diags_.error(e.value.loc, path,
+                       fmt::format("the weights add up to {}; they must add up to 1", sum));
+      } else {
+        diags_.error(e.value.loc, path,
+                     "expected a version (\"2\") or weights ({ \"1\": 0.9, \"2\": 0.1 })");
+        continue;
+      }
+      f.aliases.push_back(std::move(a));
+    }
+  }
+
+  // legacy_burst's burst depends on the region; unless given, it is the scenario's region.
+  static void default_region(ModelSpec& m, const std::string& region) {
+    ConfigNode& n = m.node;
+    if (n.is_scalar() && n.scalar == "legacy_burst") {
+      ConfigNode map;
+      map.kind = ConfigNode::Kind::Map;
+      map.loc = map.key_loc = n.loc;
+      ConfigNode t = n;
+      map.entries.push_back({"type", t});
+      n = std::move(map);
+    }
+    if (!n.is_map()) return;
+    const ConfigNode* type = n.find("type");
+    if (type == nullptr || !type->is_scalar() || type->scalar != "legacy_burst") return;
+    if (n.find("region") != nullptr || n.find("burst") != nullptr) return;
+    ConfigNode value;
+    value.kind = ConfigNode::Kind::Scalar;
+    value.scalar = region;
+    value.loc = value.key_loc = n.loc;
+    n.entries.push_back({"region", std::move(value)});
+  }
+
   void read_functions(ParamReader& top, ScenarioSpec& s) {
     const ConfigNode* list = top.child("functions");
     if (list == nullptr || list->is_null()) {
@@ -181,79 +445,17 @@ class Loader {
         else if (!names.insert(f.name).second)
           r.error("name", fmt::format("function '{}' is defined twice", f.name));
       }
-      f.runtime = r.string_or("runtime", f.runtime);
-      if (r.has("runtime") &&
-          std::find(kKnownRuntimes.begin(), kKnownRuntimes.end(), f.runtime) == kKnownRuntimes.end()) {
-        std::string msg = fmt::format("unknown runtime '{}'", f.runtime);
-        const std::string guess = closest_match(f.runtime, kKnownRuntimes);
-        if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
-        r.warning("runtime", msg + "; INIT billing treats it as a managed runtime");
-      }
-      if (r.has("architecture")) {
-        const std::string a = r.string("architecture");
-        if (auto arch = parse_architecture(a)) f.architecture = *arch;
-        else r.error("architecture", fmt::format("unknown architecture '{}' (known: x86_64, arm64)", a));
-      }
-      if (r.has("package_type")) {
-        const std::string p = r.string("package_type");
-        if (p == "zip") f.package_type = PackageType::Zip;
-        else if (p == "image") f.package_type = PackageType::Image;
-        else r.error("package_type", fmt::format("unknown package type '{}' (known: zip, image)", p));
-      }
-      f.memory_mb = r.memory_mb_or("memory", f.memory_mb);
-      r.check(f.memory_mb >= kMinMemoryMb && f.memory_mb <= kMaxMemoryMb, "memory",
-              fmt::format("{} MB is outside Lambda's 128–10,240 MB", f.memory_mb));
-      f.ephemeral_mb = r.memory_mb_or("ephemeral_storage", f.ephemeral_mb);
-      r.check(f.ephemeral_mb >= kMinEphemeralMb && f.ephemeral_mb <= kMaxEphemeralMb,
-              "ephemeral_storage",
-              fmt::format("{} MB is outside Lambda's 512–10,240 MB", f.ephemeral_mb));
-      f.timeout = r.duration_or("timeout", f.timeout);
-      r.check(f.timeout > Duration{0} && f.timeout <= kMaxTimeout, "timeout",
-              fmt::format("{} is outside Lambda's limit (more than 0, at most 900s)",
-                          format_duration(f.timeout)));
+      read_settings(r, f, /*base=*/true);
       if (auto reserved = r.optional_integer("reserved_concurrency")) {
         if (r.check(*reserved >= 0 && *reserved <= 10'000'000, "reserved_concurrency",
                     "must be between 0 and the account's concurrency limit"))
           f.reserved_concurrency = static_cast<int>(*reserved);
       }
-      f.error_probability = r.number_or("error_probability", 0);
-      r.check(f.error_probability >= 0 && f.error_probability <= 1, "error_probability",
-              "must be a probability between 0 and 1");
-      f.crash_probability = r.number_or("crash_probability", 0);
-      r.check(f.crash_probability >= 0 && f.crash_probability <= 1, "crash_probability",
-              "must be a probability between 0 and 1");
-      r.check(f.error_probability + f.crash_probability <= 1, "crash_probability",
-              "error_probability + crash_probability must not exceed 1");
-      if (const ConfigNode* ms = r.child("memory_scaling"); ms != nullptr && !ms->is_null()) {
-        ParamReader m(*ms, r.path_of("memory_scaling"), diags_);
-        f.memory_scaling.reference_mb = m.memory_mb_or("reference_memory", 0);
-        if (!m.has("reference_memory"))
-          m.error("reference_memory", "missing required key 'reference_memory' (the memory size "
-                                      "at which the duration model was measured)");
-        else
-          m.check(f.memory_scaling.reference_mb >= kMinMemoryMb &&
-                      f.memory_scaling.reference_mb <= kMaxMemoryMb,
-                  "reference_memory", "must be within Lambda's 128–10,240 MB");
-        f.memory_scaling.cpu_bound = m.number_or("cpu_bound", 1.0);
-        m.check(f.memory_scaling.cpu_bound >= 0 && f.memory_scaling.cpu_bound <= 1, "cpu_bound",
-                "must be a fraction between 0 and 1");
-        f.memory_scaling.threads = m.number_or("threads", 1.0);
-        m.check(f.memory_scaling.threads >= 1 && f.memory_scaling.threads <= 64, "threads",
-                "must be between 1 and 64");
-        f.memory_scaling.cold_start = m.boolean_or("cold_start", false);
-        m.finish();
-      }
-      f.duration = model(r, "duration", nullptr);
-      f.cold_start = model(r, "cold_start", nullptr);
-      f.keep_alive = model(r, "keep_alive", kDefaultKeepAlive);
-      f.reuse = model(r, "reuse", "mru");
       f.scaling = model(r, "scaling", "token_bucket");
-      r.finish();
-      if (!f.duration.node.is_null()) check_model(reg_.duration, f.duration, diags_);
-      if (!f.cold_start.node.is_null()) check_model(reg_.cold_start, f.cold_start, diags_);
-      check_model(reg_.keep_alive, f.keep_alive, diags_);
-      check_model(reg_.reuse, f.reuse, diags_);
+      default_region(f.scaling, s.pricing.region);
       check_model(reg_.scaling, f.scaling, diags_);
+      read_versions(r, f);
+      r.finish();
       s.functions.push_back(std::move(f));
     }
   }
@@ -286,38 +488,86 @@ class Loader {
       WorkloadSpec w;
       w.loc = item.loc;
       const std::string target = r.string("function");
+      w.target = target;
       w.arrivals = model(r, "arrivals", nullptr);
+      if (r.has("invocation")) {
+        const std::string inv = r.string("invocation");
+        if (inv == "async") w.invocation = InvocationType::Async;
+        else if (inv != "sync")
+          r.error("invocation", fmt::format("unknown invocation type '{}' (known: sync, async)", inv));
+      }
       r.finish();
       if (!w.arrivals.node.is_null()) check_model(reg_.arrivals, w.arrivals, diags_);
       if (target.empty()) {
         if (r.has("function")) r.error("function", "must name a function");
         continue;
       }
-      const auto it = index.find(target);
-      if (it != index.end()) w.function = it->second;
+      const std::size_t colon = target.find(':');
+      const std::string fn = target.substr(0, colon);
+      const std::string qualifier = colon == std::string::npos ? "" : target.substr(colon + 1);
+      const auto it = index.find(fn);
       if (it == index.end()) {
-        std::string msg;
-        if (target.find(':') != std::string::npos)
-          msg = fmt::format("'{}' names a version or alias; versions and aliases are not "
-                            "modelled yet, target the function by its name", target);
-        else {
-          msg = fmt::format("no function named '{}'", target);
-          // Suggestions cost O(functions) each: give them for the first 20 unknown names only,
-          // so a generated file with thousands of bad references still loads quickly.
-          const std::string guess =
-              ++unknown_targets <= 20 ? closest_match(target, names) : std::string();
-          if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
-          if (!names.empty() && names.size() <= 20)
-            msg += fmt::format("; functions: {}", fmt::join(names, ", "));
-        }
+        std::string msg = fmt::format("no function named '{}'", fn);
+        // Suggestions cost O(functions) each: give them for the first 20 unknown names only,
+        // so a generated file with thousands of bad references still loads quickly.
+        const std::string guess =
+            ++unknown_targets <= 20 ? closest_match(fn, names) : std::string();
+        if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+        if (!names.empty() && names.size() <= 20)
+          msg += fmt::format("; functions: {}", fmt::join(names, ", "));
         r.error("function", msg);
         continue;
       }
-      w.function_name = target;
+      w.function = it->second;
+      FunctionSpec& f = s.functions[w.function];
+      if (colon != std::string::npos && qualifier.empty()) {
+        r.error("function", fmt::format("nothing after ':' in '{}' (write {}, {}:ALIAS or "
+                                        "{}:VERSION)", target, fn, fn, fn));
+        continue;
+      }
+      if (!resolve_target(r, f, qualifier, w)) continue;
+      w.function_name = fn;
       w.ordinal = per_function[w.function]++;
       s.workloads.push_back(std::move(w));
     }
     if (list->items.empty()) diags_.error(list->loc, "workload", "needs at least one workload");
+  }
+
+  // `qualifier` after "fn:": empty (unqualified: $LATEST), a version number, $LATEST or an alias.
+  bool resolve_target(ParamReader& r, FunctionSpec& f, const std::string& qualifier,
+                      WorkloadSpec& w) {
+    const std::string wanted = qualifier.empty() ? "$LATEST" : qualifier;
+    for (std::size_t i = 0; i < f.versions.size(); ++i)
+      if (f.versions[i].name == wanted) {
+        w.version = i;
+        return true;
+      }
+    for (std::size_t i = 0; i < f.aliases.size(); ++i)
+      if (f.aliases[i].name == wanted) {
+        w.alias = i;
+        return true;
+      }
+    if (wanted == "$LATEST") {  // the function's own settings, run as their own version
+      VersionSpec latest;
+      static_cast<FunctionSettings&>(latest) = f;
+      latest.name = "$LATEST";
+      latest.loc = f.loc;
+      f.versions.push_back(std::move(latest));
+      w.version = f.versions.size() - 1;
+      return true;
+    }
+    std::vector<std::string> known;
+    for (const auto& v : f.versions) known.push_back(v.name);
+    for (const auto& a : f.aliases) known.push_back(a.name);
+    std::string msg = fmt::format("function '{}' has no version or alias '{}'", f.name, qualifier);
+    const std::string guess = closest_match(qualifier, known);
+    if (!guess.empty()) msg += fmt::format(" (did you mean '{}:{}'?)", f.name, guess);
+    if (!f.declares_versions)
+      msg += "; declare 'versions' and 'aliases' on the function to target them";
+    else
+      msg += fmt::format("; known: {}", fmt::join(known, ", "));
+    r.error("function", msg);
+    return false;
   }
 
   void check_reserved(const ConfigNode& root, const ScenarioSpec& s) {

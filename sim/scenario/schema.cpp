@@ -251,6 +251,11 @@ const std::string& memory_pattern() {
 }
 // load.cpp's valid_function_name(): 1-64 ASCII letters, digits, '-' or '_'.
 constexpr const char* kFunctionNamePattern = "^[A-Za-z0-9_-]{1,64}$";
+// Loader::is_version_name and the alias-name rule in Loader::read_versions.
+constexpr const char* kVersionPattern = "^[1-9][0-9]{0,9}$";
+constexpr const char* kAliasPattern = "^(?![0-9]+$)[A-Za-z0-9_-]{1,64}$";
+constexpr const char* kTargetPattern =
+    "^[A-Za-z0-9_-]{1,64}(:([1-9][0-9]{0,9}|\\$LATEST|[A-Za-z0-9_-]{1,64}))?$";
 // parse_date() (sim/stats/pricing.cpp): YYYY-MM-DD; days per month are left to the loader.
 constexpr const char* kDatePattern = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$";
 
@@ -446,90 +451,169 @@ std::string scenario_json_schema(const Registries& registries) {
                                             "file.")}}),
       Json::array());
 
+  // The settings a version may override (FunctionSettings, read by Loader::read_settings).
+  auto settings = [&](bool base) {
+    Json runtime = string_schema(
+        "Lambda runtime identifier (default python3.12). An unknown runtime is only a warning; "
+        "INIT billing then treats it as a managed runtime.");
+    runtime.add("examples", runtime_examples());
+    Json p = Json::object();
+    p.add("runtime", std::move(runtime));
+    p.add("architecture",
+          enum_schema("Instruction set architecture (default x86_64).", {"x86_64", "arm64"}));
+    p.add("package_type", enum_schema("Deployment package type (default zip).", {"zip", "image"}));
+    // kMinMemoryMb..kMaxMemoryMb, kMinEphemeralMb..kMaxEphemeralMb, kMaxTimeout in load.cpp
+    p.add("memory", memory_schema("Memory size, 128MB to 10240MB (10GB); a bare number is MB "
+                                  "(default 128MB). CPU and price scale with it.",
+                                  128, 10240));
+    p.add("ephemeral_storage",
+          memory_schema("Size of /tmp, 512MB to 10240MB (default 512MB, the part that is free).",
+                        512, 10240));
+    p.add("timeout", duration_schema("Longest an invocation may run: more than 0, at most 900s "
+                                     "(default 3s).",
+                                     true));
+    p.add("error_probability",
+          number_schema("Chance that an execution ends in a handled error: billed, counted as "
+                        "failed, the environment is kept; async events are retried. 0 to 1 "
+                        "(default 0).",
+                        0, 1));
+    p.add("crash_probability",
+          number_schema("Chance of an unhandled error that ends the runtime: billed, failed, the "
+                        "environment is reset. 0 to 1, and at most 1 - error_probability "
+                        "(default 0).",
+                        0, 1));
+    p.add("memory_scaling",
+          closed_object(
+              "Scale the duration model, measured at reference_memory, to the configured memory: "
+              "times scale by (1 - cpu_bound) + cpu_bound * s_ref/s, where s = min(memory / "
+              "1769MB, 6, threads) vCPUs (default: none, the models describe the configured "
+              "memory).",
+              Json::object(
+                  {{"reference_memory",
+                    memory_schema("The memory size at which the duration model was measured, "
+                                  "128MB to 10240MB (required).",
+                                  128, 10240)},
+                   {"cpu_bound", number_schema("The CPU-bound fraction of the duration, 0 to 1 "
+                                               "(default 1).",
+                                               0, 1)},
+                   {"threads", number_schema("Threads the function can keep busy, 1 to 64 "
+                                             "(default 1).",
+                                             1, 64)},
+                   {"cold_start", boolean_schema("Whether INIT times scale too (default "
+                                                 "false).")}}),
+              Json::array({"reference_memory"})));
+    p.add("duration", model_schema(registries.duration, base ? "Execution time of an invocation "
+                                                               "(required)"
+                                                             : "Execution time of an invocation"));
+    p.add("cold_start", model_schema(registries.cold_start,
+                                     base ? "INIT time of a new execution environment (required)"
+                                          : "INIT time of a new execution environment"));
+    p.add("keep_alive",
+          model_schema(registries.keep_alive,
+                       "When an idle execution environment is reclaimed (default {type: fixed, "
+                       "idle: 10m, max_lifetime: 2h})"));
+    p.add("reuse", model_schema(registries.reuse,
+                                "Which idle execution environment serves an invocation "
+                                "(default mru)"));
+    Json max_retries = described(
+        "Retries after a function error or timeout: 0, 1 or 2 (default 2), 1 min then 2 min "
+        "apart.");
+    max_retries.add("type", "integer").add("minimum", 0).add("maximum", 2);
+    p.add("async",
+          closed_object("Asynchronous invocation settings (MaximumRetryAttempts, "
+                        "MaximumEventAgeInSeconds).",
+                        Json::object({{"max_retries", std::move(max_retries)},
+                                      {"max_event_age",
+                                       duration_schema("Events older than this are dropped (sent "
+                                                       "to the failure destination): 60s to 6h "
+                                                       "(default 6h).",
+                                                       true)
+                                           .add("examples", Json::array({"6h"}))}}),
+                        Json::array()));
+    p.add("snapstart",
+          closed_object(
+              "SnapStart (Java 11+, Python 3.12+, .NET 8+; not container images): a restore from "
+              "a snapshot replaces INIT.",
+              Json::object(
+                  {{"enabled", boolean_schema("Whether SnapStart is on (default true).")},
+                   {"restore", model_schema(registries.cold_start,
+                                            "Restore Duration of a new environment (required)")},
+                   {"billed_fraction",
+                    number_schema("Part of the restore that is Billed Restore Duration (runtime "
+                                  "load and after-restore hooks), 0 to 1 (default 1).",
+                                  0, 1)}}),
+              Json::array({"restore"})));
+    p.add("first_invocation",
+          closed_object(
+              "An extra on the first execution in each environment (JIT warm-up), scaled by CPU "
+              "share.",
+              Json::object({{"extra", model_schema(registries.duration,
+                                                   "The extra time at reference_memory "
+                                                   "(required)")},
+                            {"reference_memory",
+                             memory_schema("Memory at which `extra` was measured (default: the "
+                                           "function's memory).",
+                                           128, 10240)}}),
+              Json::array({"extra"})));
+    return p;
+  };
+
   Json name =
       string_schema("Function name: 1-64 letters, digits, '-' or '_', unique in the scenario.");
   name.add("pattern", kFunctionNamePattern)
       .add("patternErrorMessage", "1-64 letters, digits, '-' or '_' (as AWS function names)");
-  Json runtime = string_schema(
-      "Lambda runtime identifier (default python3.12). An unknown runtime is only a warning; "
-      "INIT billing then treats it as a managed runtime.");
-  runtime.add("examples", runtime_examples());
-  Json function = closed_object(
-      "A Lambda function.",
-      Json::object(
-          {{"name", std::move(name)},
-           {"runtime", std::move(runtime)},
-           {"architecture",
-            enum_schema("Instruction set architecture (default x86_64).", {"x86_64", "arm64"})},
-           {"package_type",
-            enum_schema("Deployment package type (default zip).", {"zip", "image"})},
-           // kMinMemoryMb..kMaxMemoryMb, kMinEphemeralMb..kMaxEphemeralMb, kMaxTimeout in load.cpp
-           {"memory", memory_schema("Memory size, 128MB to 10240MB (10GB); a bare number is MB "
-                                    "(default 128MB). CPU and price scale with it.",
-                                    128, 10240)},
-           {"ephemeral_storage",
-            memory_schema("Size of /tmp, 512MB to 10240MB (default 512MB, the part that is free).",
-                          512, 10240)},
-           {"timeout", duration_schema("Longest an invocation may run: more than 0, at most 900s "
-                                       "(default 3s).",
-                                       true)},
-           {"reserved_concurrency",
-            integer_schema("Reserved concurrency: both a cap and a floor for this function, 0 to "
-                           "the account's limit (default: none, the function shares the "
-                           "unreserved pool).",
-                           0, 10'000'000)},
-           {"error_probability",
-            number_schema("Chance that an invocation ends in a handled error: billed, counted as "
-                          "failed, the environment is kept. 0 to 1 (default 0).",
-                          0, 1)},
-           {"crash_probability",
-            number_schema("Chance of an unhandled error that ends the runtime: billed, failed, the "
-                          "environment is reset. 0 to 1, and at most 1 - error_probability "
-                          "(default 0).",
-                          0, 1)},
-           {"memory_scaling",
-            closed_object(
-                "Scale the duration model, measured at reference_memory, to the configured memory: "
-                "times scale by (1 - cpu_bound) + cpu_bound * s_ref/s, where s = min(memory / "
-                "1769MB, 6, threads) vCPUs (default: none, the models describe the configured "
-                "memory).",
-                Json::object(
-                    {{"reference_memory",
-                      memory_schema("The memory size at which the duration model was measured, "
-                                    "128MB to 10240MB (required).",
-                                    128, 10240)},
-                     {"cpu_bound", number_schema("The CPU-bound fraction of the duration, 0 to 1 "
-                                                 "(default 1).",
-                                                 0, 1)},
-                     {"threads", number_schema("Threads the function can keep busy, 1 to 64 "
-                                               "(default 1).",
-                                               1, 64)},
-                     {"cold_start", boolean_schema("Whether INIT times scale too (default "
-                                                   "false).")}}),
-                Json::array({"reference_memory"}))},
-           {"duration",
-            model_schema(registries.duration, "Execution time of an invocation (required)")},
-           {"cold_start", model_schema(registries.cold_start,
-                                       "INIT time of a new execution environment (required)")},
-           {"keep_alive",
-            model_schema(registries.keep_alive,
-                         "When an idle execution environment is reclaimed (default {type: fixed, "
-                         "idle: 10m, max_lifetime: 2h})")},
-           {"reuse", model_schema(registries.reuse,
-                                  "Which idle execution environment serves an invocation "
-                                  "(default mru)")},
-           {"scaling", model_schema(registries.scaling,
-                                    "How fast the function may add execution environments "
-                                    "(default token_bucket: 1,000 per 10 s)")}}),
-      Json::array({"name", "duration", "cold_start"}));
+  Json function_properties = settings(true);
+  function_properties.add("name", std::move(name));
+  function_properties.add(
+      "reserved_concurrency",
+      integer_schema("Reserved concurrency: both a cap and a floor for this function (all its "
+                     "versions), 0 to the account's limit (default: none, the function shares the "
+                     "unreserved pool).",
+                     0, 10'000'000));
+  function_properties.add("scaling", model_schema(registries.scaling,
+                                                  "How fast the function may add execution "
+                                                  "environments (default token_bucket: 1,000 per "
+                                                  "10 s)"));
+  Json version = closed_object("A published version: any setting here overrides the function's.",
+                               settings(false), Json::array());
+  Json versions = described(
+      "Published versions, by number (\"1\", \"2\", ...), each with its own execution "
+      "environments; the function's own settings are $LATEST.");
+  versions.add("type", "object")
+      .add("propertyNames", Json::object({{"pattern", kVersionPattern}}))
+      .add("additionalProperties", std::move(version));
+  Json weights = described("Weights by version: one version, or two whose weights add up to 1.");
+  weights.add("type", "object")
+      .add("propertyNames", Json::object({{"pattern", kVersionPattern}}))
+      .add("minProperties", 1)
+      .add("maxProperties", 2)
+      .add("additionalProperties", number_schema("Share of the traffic, 0 to 1.", 0, 1));
+  Json one = string_schema("The one version the alias points to.");
+  one.add("pattern", kVersionPattern);
+  Json alias = described("A version, or weights splitting traffic between two versions.");
+  alias.add("anyOf", Json::array({std::move(one), std::move(weights)}));
+  Json aliases = described("Aliases (not all digits) routing to one version or two by weight.");
+  aliases.add("type", "object")
+      .add("propertyNames", Json::object({{"pattern", kAliasPattern}}))
+      .add("additionalProperties", std::move(alias));
+  function_properties.add("versions", std::move(versions));
+  function_properties.add("aliases", std::move(aliases));
+  Json function = closed_object("A Lambda function.", std::move(function_properties),
+                                Json::array({"name", "duration", "cold_start"}));
 
-  Json target = string_schema("Name of the function that receives this traffic.");
-  target.add("pattern", kFunctionNamePattern)
-      .add("patternErrorMessage", "the name of a function of this scenario");
+  Json target = string_schema(
+      "The function that receives this traffic: `name` ($LATEST), `name:alias` or "
+      "`name:version`.");
+  target.add("pattern", kTargetPattern)
+      .add("patternErrorMessage", "a function of this scenario, optionally :alias or :version");
   Json workload = closed_object(
       "A traffic source: invocations of one function.",
       Json::object(
           {{"function", std::move(target)},
+           {"invocation", enum_schema("sync (default): the caller waits and is throttled when "
+                                      "there is no capacity; async: events go to the "
+                                      "function's internal queue and are retried.",
+                                      {"sync", "async"})},
            {"arrivals", model_schema(registries.arrivals, "When invocations arrive (required)")}}),
       Json::array({"function", "arrivals"}));
 

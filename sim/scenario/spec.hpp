@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/time.hpp"
@@ -28,16 +29,36 @@ struct MemoryScaling {
   bool cold_start = false;  ///< scale INIT times the same way
 };
 
-struct FunctionSpec {
-  std::string name;
-  SourceLoc loc;
+/// Asynchronous invocation settings (lambda-facts §4: MaximumRetryAttempts 0–2, default 2;
+/// MaximumEventAgeInSeconds 60 s – 6 h, default 6 h).
+struct AsyncSpec {
+  int max_retries = 2;
+  Duration max_event_age = std::chrono::hours(6);
+};
+
+/// SnapStart: a restore from a snapshot replaces INIT (lambda-facts §1, §8).
+struct SnapStartSpec {
+  bool enabled = false;
+  ModelSpec restore;            ///< Restore Duration: what the caller waits instead of INIT
+  double billed_fraction = 1.0;  ///< part of it that is Billed Restore Duration
+};
+
+/// An extra on the first execution in each environment (JIT warm-up), measured at
+/// reference_mb and scaled by CPU share (lambda-facts §8).
+struct FirstInvocationSpec {
+  bool enabled = false;
+  ModelSpec extra;
+  int reference_mb = 0;
+};
+
+/// Everything a version may override. The function's own settings are its $LATEST.
+struct FunctionSettings {
   std::string runtime = "python3.12";
   Architecture architecture = Architecture::X86_64;
   PackageType package_type = PackageType::Zip;
   int memory_mb = 128;     ///< AWS's default
   int ephemeral_mb = 512;  ///< AWS's default (and the part that is free)
   Duration timeout = std::chrono::seconds(3);  ///< AWS's default
-  std::optional<int> reserved_concurrency;
   double error_probability = 0;  ///< handled errors: the environment is kept
   double crash_probability = 0;  ///< unhandled errors: the environment is reset
   MemoryScaling memory_scaling;
@@ -45,12 +66,46 @@ struct FunctionSpec {
   ModelSpec cold_start;
   ModelSpec keep_alive;
   ModelSpec reuse;
-  ModelSpec scaling;
+  AsyncSpec async;
+  SnapStartSpec snapstart;
+  FirstInvocationSpec first_invocation;
 };
+
+/// A published version (or $LATEST): its settings and its own execution environments.
+struct VersionSpec : FunctionSettings {
+  std::string name;  ///< "1", "2", ... or "$LATEST"
+  SourceLoc loc;
+};
+
+/// An alias: one version, or two with weights (lambda-facts §6: at most two).
+struct AliasSpec {
+  std::string name;
+  SourceLoc loc;
+  std::vector<std::pair<std::size_t, double>> routes;  ///< (index into versions, weight)
+};
+
+struct FunctionSpec : FunctionSettings {
+  std::string name;
+  SourceLoc loc;
+  std::optional<int> reserved_concurrency;
+  ModelSpec scaling;  ///< per function (or account-wide, for legacy_burst)
+  /// The versions that run: the declared ones, and $LATEST when a workload invokes the function
+  /// unqualified. A function that declares none has exactly one: $LATEST.
+  std::vector<VersionSpec> versions;
+  std::vector<AliasSpec> aliases;
+  bool declares_versions = false;  ///< report per version and per alias
+};
+
+enum class InvocationType : std::uint8_t { Sync, Async };
 
 struct WorkloadSpec {
   std::size_t function = 0;  ///< index into ScenarioSpec::functions
   std::string function_name;
+  std::string target;  ///< as written: fn, fn:alias or fn:version
+  /// Exactly one of these is set: an index into the function's versions or aliases.
+  std::optional<std::size_t> version;
+  std::optional<std::size_t> alias;
+  InvocationType invocation = InvocationType::Sync;
   std::size_t ordinal = 0;  ///< k-th workload of that function (names its random stream)
   ModelSpec arrivals;
   SourceLoc loc;

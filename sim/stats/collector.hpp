@@ -10,17 +10,21 @@
 
 namespace lsim {
 
+/// Invocations (requests and async events) and their executions. Conservation, once a run has
+/// drained: arrived = completed + throttled + dropped; started = cold + warm.
 struct InvocationCounts {
-  std::uint64_t arrived = 0;
-  std::uint64_t started = 0;    ///< admitted and given an environment
-  std::uint64_t completed = 0;  ///< finished, successfully or by timing out
-  std::uint64_t cold = 0;
+  std::uint64_t arrived = 0;    ///< synchronous requests and asynchronous events
+  std::uint64_t started = 0;    ///< executions started (async retries included)
+  std::uint64_t completed = 0;  ///< sync: answered (even with an error); async: succeeded
+  std::uint64_t cold = 0;       ///< executions in a new environment
   std::uint64_t warm = 0;
-  std::uint64_t throttled = 0;          ///< for lack of concurrency or of scaling capacity
+  std::uint64_t throttled = 0;          ///< sync requests refused: no concurrency or scaling
   std::uint64_t throttled_scaling = 0;  ///< the part due to the scaling-rate limit
-  std::uint64_t timed_out = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t init_suppressed = 0;  ///< cold starts whose INIT exceeded the limit and re-ran  ///< function errors, handled or crashing (billed like successes)
+  std::uint64_t timed_out = 0;          ///< executions stopped at the timeout
+  std::uint64_t failed = 0;  ///< executions that ended in a function error, handled or crashing
+  std::uint64_t init_suppressed = 0;  ///< cold starts whose INIT exceeded the limit and re-ran
+  std::uint64_t retried = 0;  ///< async events queued again after a function error or timeout
+  std::uint64_t dropped = 0;  ///< async events discarded (too old or out of retries)
 
   void merge(const InvocationCounts& o) {
     arrived += o.arrived;
@@ -33,6 +37,8 @@ struct InvocationCounts {
     timed_out += o.timed_out;
     failed += o.failed;
     init_suppressed += o.init_suppressed;
+    retried += o.retried;
+    dropped += o.dropped;
   }
 };
 
@@ -51,10 +57,36 @@ struct EnvironmentCounts {
   }
 };
 
+/// Asynchronous invocation (lambda-facts §4): the internal queue and what happened to events.
+struct AsyncCollector {
+  AsyncCollector(std::int64_t from_us, std::int64_t to_us) : queue(from_us, to_us) {}
+  std::uint64_t arrived = 0;
+  std::uint64_t throttle_retries = 0;  ///< attempts put back for lack of concurrency or scaling
+  std::uint64_t dropped_age = 0;       ///< older than max_event_age when next due
+  std::uint64_t dropped_retries = 0;   ///< failed after max_retries retries
+  LatencyHistogram age_at_start;       ///< µs from arrival to the start of each execution
+  RunningStats age_at_start_ms;
+  LatencyHistogram age_at_completion;  ///< µs from arrival to success
+  RunningStats age_at_completion_ms;
+  TimeWeighted queue;  ///< events waiting: not yet started, backing off, or awaiting a retry
+
+  void merge(const AsyncCollector& o) {
+    arrived += o.arrived;
+    throttle_retries += o.throttle_retries;
+    dropped_age += o.dropped_age;
+    dropped_retries += o.dropped_retries;
+    age_at_start.merge(o.age_at_start);
+    age_at_start_ms.merge(o.age_at_start_ms);
+    age_at_completion.merge(o.age_at_completion);
+    age_at_completion_ms.merge(o.age_at_completion_ms);
+  }
+};
+
 /// Statistics of one function over the measured window [warm-up, horizon].
 struct FunctionCollector {
   FunctionCollector(std::int64_t from_us, std::int64_t to_us)
-      : concurrency(from_us, to_us), live(from_us, to_us), idle(from_us, to_us) {}
+      : concurrency(from_us, to_us), live(from_us, to_us), idle(from_us, to_us),
+        async(from_us, to_us) {}
 
   InvocationCounts counts;
   EnvironmentCounts environments;
@@ -65,6 +97,8 @@ struct FunctionCollector {
   TimeWeighted concurrency;  ///< environments initialising or executing
   TimeWeighted live;         ///< environments in existence
   TimeWeighted idle;         ///< environments waiting for work
+  AsyncCollector async;
+  std::int64_t scaling_tokens_min = -1;  ///< fewest scaling tokens left after a new environment
   FunctionUsage usage;       ///< what the bill is computed from
 };
 

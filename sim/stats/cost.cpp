@@ -51,9 +51,18 @@ void add_invocation(FunctionUsage& usage, std::int64_t execution_us, std::int64_
   }
 }
 
+void add_restore(FunctionUsage& usage, std::int64_t billed_restore_us) {
+  LSIM_CHECK(usage.memory_mb > 0, "memory_mb is {}", usage.memory_mb);
+  LSIM_CHECK(billed_restore_us >= 0, "negative restore duration {} us", billed_restore_us);
+  const std::int64_t ms = ceil_ms(Duration{billed_restore_us});
+  accumulate(usage.restore_mb_ms, static_cast<std::uint64_t>(ms),
+             static_cast<std::uint64_t>(usage.memory_mb), "restore_mb_ms");
+  accumulate(usage.restores, 1, 1, "restores");
+}
+
 double CostBreakdown::total() const {
-  return requests + duration + init + ephemeral_storage + provisioned_capacity +
-         provisioned_duration;
+  return requests + duration + init + ephemeral_storage + restore + snapstart_cache +
+         snapstart_restore + provisioned_capacity + provisioned_duration;
 }
 
 CostBreakdown& CostBreakdown::operator+=(const CostBreakdown& other) {
@@ -61,6 +70,9 @@ CostBreakdown& CostBreakdown::operator+=(const CostBreakdown& other) {
   duration += other.duration;
   init += other.init;
   ephemeral_storage += other.ephemeral_storage;
+  restore += other.restore;
+  snapstart_cache += other.snapstart_cache;
+  snapstart_restore += other.snapstart_restore;
   provisioned_capacity += other.provisioned_capacity;
   provisioned_duration += other.provisioned_duration;
   return *this;
@@ -137,7 +149,8 @@ CostResult compute_costs(const std::vector<FunctionUsage>& usage, const PriceTab
   // Aggregate on-demand GB-s (execution + billed INIT) per architecture over the window.
   std::array<double, 2> aggregate_gbs{0, 0};
   for (const FunctionUsage& u : usage)
-    aggregate_gbs[index_of(u.arch)] += gb_seconds(u.duration_mb_ms) + gb_seconds(u.init_mb_ms);
+    aggregate_gbs[index_of(u.arch)] +=
+        gb_seconds(u.duration_mb_ms) + gb_seconds(u.init_mb_ms) + gb_seconds(u.restore_mb_ms);
 
   // Average tiered rate per architecture for this window's usage projected to a month.
   std::array<double, 2> rate{0, 0};
@@ -161,7 +174,8 @@ CostResult compute_costs(const std::vector<FunctionUsage>& usage, const PriceTab
     for (const FunctionUsage& u : usage) {
       if (u.provisioned_enabled) continue;
       eligible_requests += static_cast<double>(u.requests);
-      eligible_gbs += gb_seconds(u.duration_mb_ms) + gb_seconds(u.init_mb_ms);
+      eligible_gbs +=
+          gb_seconds(u.duration_mb_ms) + gb_seconds(u.init_mb_ms) + gb_seconds(u.restore_mb_ms);
     }
     keep_requests =
         remaining_after_allowance(table.free_tier().requests, eligible_requests * to_month);
@@ -180,16 +194,26 @@ CostResult compute_costs(const std::vector<FunctionUsage>& usage, const PriceTab
     w.duration = gb_seconds(u.duration_mb_ms) * rate[a];
     w.init = gb_seconds(u.init_mb_ms) * rate[a];
     w.ephemeral_storage = gb_seconds(u.ephemeral_mb_ms) * p.ephemeral_storage;
+    w.restore = gb_seconds(u.restore_mb_ms) * rate[a];
+    if (u.snapshot_mb > 0) {
+      const double snapshot_gb = u.snapshot_mb / 1024.0;
+      w.snapstart_cache = snapshot_gb * options.window_seconds * p.snapstart_cache;
+      w.snapstart_restore = snapshot_gb * static_cast<double>(u.restores) * p.snapstart_restore;
+    }
     if (eligible) {
       w.requests *= keep_requests;
       w.duration *= keep_gbs;
       w.init *= keep_gbs;
+      w.restore *= keep_gbs;
     }
     CostBreakdown m;
     m.requests = w.requests * to_month;
     m.duration = w.duration * to_month;
     m.init = w.init * to_month;
     m.ephemeral_storage = w.ephemeral_storage * to_month;
+    m.restore = w.restore * to_month;
+    m.snapstart_cache = w.snapstart_cache * to_month;
+    m.snapstart_restore = w.snapstart_restore * to_month;
     m.provisioned_capacity = w.provisioned_capacity * to_month;
     m.provisioned_duration = w.provisioned_duration * to_month;
     result.total += w;

@@ -40,6 +40,14 @@ struct FunctionUsage {
   std::uint64_t init_mb_ms = 0;
   /// Σ billed_ms × (ephemeral_mb − 512) when ephemeral_mb > 512 (billed_ms includes billed INIT).
   std::uint64_t ephemeral_mb_ms = 0;
+  /// SnapStart: Σ ceil_ms(billed restore) × memory_mb — "Billed Restore Duration", charged as
+  /// duration (Lambda docs "Monitoring for Lambda SnapStart"; lambda-facts §1).
+  std::uint64_t restore_mb_ms = 0;
+  /// SnapStart restores (each restores the whole snapshot).
+  std::uint64_t restores = 0;
+  /// Snapshot size in MB when the runtime pays SnapStart cache and restore charges (Python,
+  /// .NET; Java does not): memory + ephemeral storage (lambda-facts §1). 0: no such charges.
+  int snapshot_mb = 0;
 };
 
 /// One invocation's billed milliseconds.
@@ -60,6 +68,10 @@ BilledInvocation bill_invocation(std::int64_t execution_us, std::int64_t init_us
 void add_invocation(FunctionUsage& usage, std::int64_t execution_us, std::int64_t init_us,
                     bool init_billed);
 
+/// Adds one SnapStart restore: its Billed Restore Duration, rounded up to the millisecond on its
+/// own (REPORT shows it as a separate field), and one restore of the snapshot.
+void add_restore(FunctionUsage& usage, std::int64_t billed_restore_us);
+
 struct CostOptions {
   /// Length of the measured simulated window, seconds; must be set (> 0, finite). Usage is
   /// projected to a month by × kBillingMonthSeconds / window_seconds.
@@ -75,6 +87,9 @@ struct CostBreakdown {
   double duration = 0;  ///< on-demand execution duration (tiered)
   double init = 0;      ///< billed INIT duration (same tiered rate as duration)
   double ephemeral_storage = 0;
+  double restore = 0;            ///< SnapStart Billed Restore Duration (same tiered rate)
+  double snapstart_cache = 0;    ///< snapshot GB × seconds × cache price (Python, .NET)
+  double snapstart_restore = 0;  ///< snapshot GB × restores × restore price (Python, .NET)
   double provisioned_capacity = 0;  ///< not computed yet (always 0 here)
   double provisioned_duration = 0;  ///< not computed yet (always 0 here)
   /// Sum of all lines.
@@ -111,6 +126,11 @@ struct CostResult {
 ///   How AWS values free GB-s when tiers are crossed is undocumented [unverified]; this choice
 ///   never makes a line negative and differs from "free GB-s at tier-1 price" by at most 400,000 ×
 ///   (tier-1 − tier-3 price) per month. Window figures are monthly × window / 730 h.
+/// - SnapStart: Billed Restore Duration is priced and tiered like INIT (restore line). Runtimes
+///   that pay SnapStart charges (snapshot_mb > 0) add the cache, snapshot GB × window seconds ×
+///   cache price (the version is taken as active for the whole window; AWS's 3-hour minimum per
+///   cached version [unverified] is not applied), and the restores, snapshot GB × restores ×
+///   restore price. Neither is tiered nor covered by the free tier.
 /// - provisioned_capacity / provisioned_duration stay 0 (not modelled here yet).
 ///
 /// Throws ScenarioError (listing the known regions) if `region` has no prices for an architecture

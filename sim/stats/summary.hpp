@@ -20,7 +20,21 @@ struct LatencySummary {
   double p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
 };
 
-/// Statistics of a function, or of the whole scenario.
+/// Asynchronous invocations of a group (lambda-facts §4).
+struct AsyncSummary {
+  std::uint64_t arrived = 0;
+  std::uint64_t throttle_retries = 0;
+  std::uint64_t dropped_age = 0;
+  std::uint64_t dropped_retries = 0;
+  std::int64_t queue_max = 0;
+  double queue_mean = 0;
+  LatencySummary age_at_start;       ///< ms from arrival to the start of each execution
+  LatencySummary age_at_completion;  ///< ms from arrival to success
+};
+
+struct NamedGroup;
+
+/// Statistics of a function, a version, an alias or the whole scenario.
 struct GroupSummary {
   InvocationCounts invocations;
   double cold_start_ratio = 0;  ///< cold starts / invocations that started executing
@@ -34,6 +48,18 @@ struct GroupSummary {
   double idle_environment_seconds = 0;
   CostBreakdown cost;          ///< the measured window
   CostBreakdown cost_monthly;  ///< projected to a 730-hour month at the same traffic
+  AsyncSummary async;
+  std::int64_t scaling_tokens_min = -1;  ///< -1: no new environment needed a token
+  /// Functions that declare versions: one group per version and per alias. An alias owns no
+  /// environments (its environment figures stay 0; writers leave them out); its bill is its
+  /// share of its versions' bills.
+  std::vector<NamedGroup> versions;
+  std::vector<NamedGroup> aliases;
+};
+
+struct NamedGroup {
+  std::string name;
+  GroupSummary group;
 };
 
 struct Summary {

@@ -35,6 +35,7 @@ class Json {
   void value(const std::string& key, std::uint64_t v) { field(key), out_ += fmt::format("{}", v); }
   void value(const std::string& key, std::int64_t v) { field(key), out_ += fmt::format("{}", v); }
   void value(const std::string& key, const std::string& v) { field(key), out_ += quote(v); }
+  void null_value(const std::string& key) { field(key), out_ += "null"; }
   std::string str() { return out_ + "\n"; }
 
   static std::string quote(const std::string& s) {
@@ -93,6 +94,9 @@ void cost_fields(Json& j, const CostBreakdown& c) {
   j.value("duration", c.duration);
   j.value("init", c.init);
   j.value("ephemeral_storage", c.ephemeral_storage);
+  j.value("restore", c.restore);
+  j.value("snapstart_cache", c.snapstart_cache);
+  j.value("snapstart_restore", c.snapstart_restore);
 }
 
 // The window's bill by line item, with the monthly projection nested in the same shape.
@@ -106,7 +110,7 @@ void cost_json(Json& j, const std::string& key, const CostBreakdown& c,
   j.close();
 }
 
-void group_json(Json& j, const GroupSummary& g) {
+void group_json(Json& j, const GroupSummary& g, bool environments = true) {
   const auto& n = g.invocations;
   j.open("invocations");
   j.value("arrived", n.arrived);
@@ -119,6 +123,8 @@ void group_json(Json& j, const GroupSummary& g) {
   j.value("timed_out", n.timed_out);
   j.value("failed", n.failed);
   j.value("init_suppressed", n.init_suppressed);
+  j.value("retried", n.retried);
+  j.value("dropped", n.dropped);
   j.close();
   j.value("cold_start_ratio", g.cold_start_ratio);
   j.open("latency_ms");
@@ -130,18 +136,57 @@ void group_json(Json& j, const GroupSummary& g) {
   j.value("mean", g.concurrency_mean);
   j.value("max", g.concurrency_max);
   j.close();
-  j.open("environments");
-  j.value("created", g.environments.created);
-  j.value("evicted", g.environments.evicted());
-  j.value("evicted_idle", g.environments.evicted_idle);
-  j.value("evicted_lifetime", g.environments.evicted_lifetime);
-  j.value("reset", g.environments.reset);
-  j.value("peak", g.environments_peak);
-  j.value("mean_live", g.environments_mean_live);
-  j.value("mean_idle", g.environments_mean_idle);
-  j.value("idle_seconds", g.idle_environment_seconds);
+  if (environments) {
+    j.open("environments");
+    j.value("created", g.environments.created);
+    j.value("evicted", g.environments.evicted());
+    j.value("evicted_idle", g.environments.evicted_idle);
+    j.value("evicted_lifetime", g.environments.evicted_lifetime);
+    j.value("reset", g.environments.reset);
+    j.value("peak", g.environments_peak);
+    j.value("mean_live", g.environments_mean_live);
+    j.value("mean_idle", g.environments_mean_idle);
+    j.value("idle_seconds", g.idle_environment_seconds);
+    j.close();
+    j.open("scaling");
+    if (g.scaling_tokens_min >= 0) j.value("tokens_min", g.scaling_tokens_min);
+    else j.null_value("tokens_min");
+    j.value("throttled", n.throttled_scaling);
+    j.close();
+  }
+  const AsyncSummary& a = g.async;
+  j.open("async");
+  j.value("arrived", a.arrived);
+  j.value("completed", a.age_at_completion.count);
+  j.value("retried", n.retried);
+  j.value("throttle_retries", a.throttle_retries);
+  j.value("dropped", a.dropped_age + a.dropped_retries);
+  j.value("dropped_age", a.dropped_age);
+  j.value("dropped_retries", a.dropped_retries);
+  j.value("queue_max", a.queue_max);
+  j.value("queue_mean", a.queue_mean);
+  latency_json(j, "event_age_ms", a.age_at_start);
+  latency_json(j, "completion_age_ms", a.age_at_completion);
   j.close();
   cost_json(j, "cost_usd", g.cost, g.cost_monthly);
+  if (!g.versions.empty()) {
+    j.open("versions");
+    for (const NamedGroup& v : g.versions) {
+      j.open(v.name);
+      group_json(j, v.group);
+      j.close();
+    }
+    j.close();
+  }
+  if (!g.aliases.empty()) {
+    j.open("aliases");
+    for (const NamedGroup& v : g.aliases) {
+      j.open(v.name);
+      group_json(j, v.group, /*environments=*/false);
+      j.close();
+    }
+    j.close();
+  }
 }
 
 std::string money(double v) {
@@ -187,14 +232,24 @@ std::string to_csv(const Summary& s) {
       "warm_latency_p50_ms,warm_latency_p99_ms,concurrency_mean,concurrency_max,"
       "environments_created,environments_evicted,environments_peak,environments_mean_live,"
       "environments_mean_idle,idle_environment_seconds,cost_requests_usd,cost_duration_usd,"
-      "cost_init_usd,cost_ephemeral_storage_usd,cost_total_usd,cost_monthly_total_usd\n";
+      "cost_init_usd,cost_ephemeral_storage_usd,cost_total_usd,cost_monthly_total_usd,"
+      "retried,dropped,async_event_age_p50_ms,async_event_age_p99_ms,async_queue_max,"
+      "cost_restore_usd,cost_snapstart_usd\n";
   auto csv_text = [](const std::string& t) {
     if (t.find_first_of(",\"\n") == std::string::npos) return t;
     std::string q = "\"";
     for (char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
   };
+  // One row per function, then one per version ("fn:2") and alias ("fn:live") when declared.
+  std::vector<std::pair<std::string, const GroupSummary*>> rows;
   for (const auto& [name, g] : s.functions) {
+    rows.emplace_back(name, &g);
+    for (const NamedGroup& v : g.versions) rows.emplace_back(name + ":" + v.name, &v.group);
+    for (const NamedGroup& a : g.aliases) rows.emplace_back(name + ":" + a.name, &a.group);
+  }
+  for (const auto& [name, gp] : rows) {
+    const GroupSummary& g = *gp;
     const auto& n = g.invocations;
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},", csv_text(s.scenario), s.seed,
                        csv_text(name), n.arrived, n.started, n.completed, n.cold, n.warm,
@@ -207,9 +262,13 @@ std::string to_csv(const Summary& s) {
                        g.environments.created, g.environments.evicted(), g.environments_peak,
                        num(g.environments_mean_live), num(g.environments_mean_idle),
                        num(g.idle_environment_seconds));
-    out += fmt::format("{},{},{},{},{},{}\n", num(g.cost.requests), num(g.cost.duration),
+    out += fmt::format("{},{},{},{},{},{},", num(g.cost.requests), num(g.cost.duration),
                        num(g.cost.init), num(g.cost.ephemeral_storage), num(g.cost.total()),
                        num(g.cost_monthly.total()));
+    out += fmt::format("{},{},{},{},{},{},{}\n", n.retried, n.dropped,
+                       num(g.async.age_at_start.p50), num(g.async.age_at_start.p99),
+                       g.async.queue_max, num(g.cost.restore),
+                       num(g.cost.snapstart_cache + g.cost.snapstart_restore));
   }
   return out;
 }
@@ -220,8 +279,19 @@ std::string to_table(const Summary& s) {
                    format_duration(to_duration(s.simulated_seconds)),
                    format_duration(to_duration(s.measured_seconds)));
   std::vector<std::pair<std::string, const GroupSummary*>> rows;
-  for (const auto& [name, g] : s.functions) rows.emplace_back(name, &g);
+  for (const auto& [name, g] : s.functions) {
+    rows.emplace_back(name, &g);
+    for (const NamedGroup& v : g.versions) rows.emplace_back("  " + name + ":" + v.name, &v.group);
+    for (const NamedGroup& a : g.aliases) rows.emplace_back("  " + name + ":" + a.name, &a.group);
+  }
   if (s.functions.size() > 1) rows.emplace_back("(all)", &s.total);
+  // Aliases own no environments: they have no row in the environments section.
+  auto is_alias = [&](const GroupSummary* g) {
+    for (const auto& [name, f] : s.functions)
+      for (const NamedGroup& a : f.aliases)
+        if (&a.group == g) return true;
+    return false;
+  };
   std::size_t w = 12;  // wide enough for the section titles
   for (const auto& r : rows) w = std::max(w, r.first.size());
 
@@ -244,21 +314,42 @@ std::string to_table(const Summary& s) {
                        l->p95, l->p99, l->p999, l->max);
     }
   }
+  if (s.total.async.arrived > 0) {
+    o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>10}\n", "async", w,
+                     "events", "retried", "dropped", "queue max", "age p50", "age p99",
+                     "age max");
+    for (const auto& [name, g] : rows) {
+      if (g->async.arrived == 0) continue;
+      o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>9.1f} {:>10.1f} {:>10.1f}\n", name,
+                       w, g->async.arrived, g->invocations.retried, g->invocations.dropped,
+                       g->async.queue_max, g->async.age_at_start.p50, g->async.age_at_start.p99,
+                       g->async.age_at_start.max);
+    }
+  }
   o += fmt::format("\n{:<{}}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}\n", "environments", w,
                    "conc.mean", "conc.max", "created", "evicted", "peak", "mean idle",
                    "idle env-s");
   for (const auto& [name, g] : rows)
-    o += fmt::format("{:<{}}  {:>9.3f} {:>9} {:>9} {:>9} {:>9} {:>9.2f} {:>12.0f}\n", name, w,
+    if (!is_alias(g))
+      o += fmt::format("{:<{}}  {:>9.3f} {:>9} {:>9} {:>9} {:>9} {:>9.2f} {:>12.0f}\n", name, w,
                      g->concurrency_mean, g->concurrency_max, g->environments.created,
                      g->environments.evicted(), g->environments_peak,
                      g->environments_mean_idle, g->idle_environment_seconds);
-  o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>10}   {:>12}\n", "cost (USD)", w,
-                   "requests", "duration", "init", "ephemeral", "total", "per month");
-  for (const auto& [name, g] : rows)
-    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>10}   {:>12}\n", name, w,
-                     money(g->cost.requests), money(g->cost.duration), money(g->cost.init),
-                     money(g->cost.ephemeral_storage), money(g->cost.total()),
-                     money(g->cost_monthly.total()));
+  const bool snapstart = s.total.cost.restore + s.total.cost.snapstart_cache +
+                             s.total.cost.snapstart_restore > 0;
+  o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}{} {:>10}   {:>12}\n", "cost (USD)", w,
+                   "requests", "duration", "init", "ephemeral",
+                   snapstart ? fmt::format(" {:>10}", "snapstart") : "", "total", "per month");
+  for (const auto& [name, g] : rows) {
+    const CostBreakdown& c = g->cost;
+    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>10}{} {:>10}   {:>12}\n", name, w,
+                     money(c.requests), money(c.duration), money(c.init),
+                     money(c.ephemeral_storage),
+                     snapstart ? fmt::format(" {:>10}", money(c.restore + c.snapstart_cache +
+                                                              c.snapstart_restore))
+                               : "",
+                     money(c.total()), money(g->cost_monthly.total()));
+  }
   o += fmt::format("\nprices: {} (table of {}), billed as of {}; a month is 730 hours\n", s.region,
                    s.price_table_date, s.billing_date);
   return o;

@@ -101,9 +101,11 @@ class SchemaValidator {
     for (const auto& [keyword, value] : schema.members) {
       if (is_annotation(keyword) || keyword == "type" || keyword == "enum" || keyword == "const" ||
           keyword == "pattern" || keyword == "minimum" || keyword == "maximum" ||
-          keyword == "minItems" || keyword == "maxItems" || keyword == "required") {
+          keyword == "minItems" || keyword == "maxItems" || keyword == "required" ||
+          keyword == "minProperties" || keyword == "maxProperties") {
         continue;
-      } else if (keyword == "items" || keyword == "additionalProperties") {
+      } else if (keyword == "items" || keyword == "additionalProperties" ||
+                 keyword == "propertyNames") {
         check_supported(value);
       } else if (keyword == "properties") {
         for (const auto& [name, sub] : value.members) check_supported(sub);
@@ -216,6 +218,19 @@ class SchemaValidator {
       } else if (keyword == "maxItems") {
         if (node.is_list() && static_cast<double>(node.items.size()) > value.number)
           errors.push_back(fmt::format("{}: more than {} items", at(path), value.text));
+      } else if (keyword == "minProperties") {
+        if (node.is_map() && static_cast<double>(node.entries.size()) < value.number)
+          errors.push_back(fmt::format("{}: fewer than {} keys", at(path), value.text));
+      } else if (keyword == "maxProperties") {
+        if (node.is_map() && static_cast<double>(node.entries.size()) > value.number)
+          errors.push_back(fmt::format("{}: more than {} keys", at(path), value.text));
+      } else if (keyword == "propertyNames") {
+        // Keys are strings; only `pattern` is meaningful for them here.
+        if (node.is_map())
+          for (const auto& [key, child] : node.entries)
+            if (const JsonValue* pattern = value.find("pattern");
+                pattern != nullptr && !std::regex_search(key, regex(pattern->text)))
+              errors.push_back(fmt::format("{}: key '{}' does not match the pattern", at(path), key));
       } else if (keyword == "items") {
         if (node.is_list())
           for (std::size_t i = 0; i < node.items.size(); ++i)

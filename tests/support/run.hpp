@@ -57,17 +57,20 @@ inline const GroupSummary& function_summary(const Summary& s, const std::string&
   return s.total;  // unreachable
 }
 
-/// Conservation laws of one group: every counted arrival is completed or throttled, and every
-/// started invocation was either a cold or a warm start.
+/// Conservation laws of one group: every counted arrival is completed, throttled or dropped;
+/// every execution was a cold or a warm start and ended in exactly one way (answered or
+/// succeeded, queued for a retry, or dropped out of retries).
 inline void check_conservation(const GroupSummary& g, const std::string& what) {
-  INFO(what << ": arrived " << g.invocations.arrived << ", completed " << g.invocations.completed
-            << ", throttled " << g.invocations.throttled << ", started " << g.invocations.started
-            << ", cold " << g.invocations.cold << ", warm " << g.invocations.warm);
-  CHECK(g.invocations.arrived == g.invocations.completed + g.invocations.throttled);
-  CHECK(g.invocations.started == g.invocations.cold + g.invocations.warm);
-  CHECK(g.invocations.completed == g.invocations.started);
-  CHECK(g.invocations.timed_out <= g.invocations.completed);
-  CHECK(g.all.count == g.invocations.completed);
+  const auto& n = g.invocations;
+  INFO(what << ": arrived " << n.arrived << ", completed " << n.completed << ", throttled "
+            << n.throttled << ", dropped " << n.dropped << ", started " << n.started << ", cold "
+            << n.cold << ", warm " << n.warm << ", retried " << n.retried);
+  CHECK(n.arrived == n.completed + n.throttled + n.dropped);
+  CHECK(n.started == n.cold + n.warm);
+  CHECK(n.started == n.completed + n.retried + g.async.dropped_retries);
+  CHECK(n.dropped == g.async.dropped_age + g.async.dropped_retries);
+  CHECK(n.timed_out + n.failed <= n.started);
+  CHECK(g.all.count == n.started);
 }
 
 /// Conservation for the whole scenario and each function, and that the total is the sum of the
@@ -78,6 +81,17 @@ inline void check_conservation(const Summary& s) {
   for (const auto& [name, g] : s.functions) {
     check_conservation(g, "function " + name);
     sum.merge(g.invocations);
+    InvocationCounts versions;
+    for (const NamedGroup& v : g.versions) {
+      check_conservation(v.group, "version " + name + ":" + v.name);
+      versions.merge(v.group.invocations);
+    }
+    if (!g.versions.empty()) {
+      CHECK(versions.arrived == g.invocations.arrived);
+      CHECK(versions.started == g.invocations.started);
+      CHECK(versions.completed == g.invocations.completed);
+    }
+    for (const NamedGroup& a : g.aliases) check_conservation(a.group, "alias " + name + ":" + a.name);
   }
   CHECK(sum.arrived == s.total.invocations.arrived);
   CHECK(sum.started == s.total.invocations.started);
@@ -85,6 +99,8 @@ inline void check_conservation(const Summary& s) {
   CHECK(sum.throttled == s.total.invocations.throttled);
   CHECK(sum.cold == s.total.invocations.cold);
   CHECK(sum.warm == s.total.invocations.warm);
+  CHECK(sum.dropped == s.total.invocations.dropped);
+  CHECK(sum.retried == s.total.invocations.retried);
 }
 
 /// Erlang's loss formula B(c, a) for c servers and offered load a = λ·E[S], by the numerically

@@ -28,9 +28,9 @@ workload:
 
 // What the loader lists when a function has an unknown key.
 const char* kFunctionKeys =
-    "architecture, cold_start, crash_probability, duration, ephemeral_storage, error_probability, "
-    "keep_alive, memory, memory_scaling, name, package_type, reserved_concurrency, reuse, runtime, "
-    "scaling, timeout";
+    "aliases, architecture, async, cold_start, crash_probability, duration, ephemeral_storage, "
+    "error_probability, first_invocation, keep_alive, memory, memory_scaling, name, package_type, "
+    "reserved_concurrency, reuse, runtime, scaling, snapstart, timeout, versions";
 
 // Every diagnostic of loading `text`, one per line ("" when it loads).
 std::string errors_of(const std::string& text, const std::vector<std::string>& sets = {}) {
@@ -190,8 +190,12 @@ TEST_CASE("overrides given with --set address list items by index or by name and
         "items)\n");
 }
 
-TEST_CASE("a workload naming an alias is refused with the reason", "[scenario]") {
+TEST_CASE("a workload naming an alias the function does not declare is refused with the reason",
+          "[scenario]") {
   CHECK(errors_of(replace(kGood, "function: api", "function: api:live")) ==
-        "s.yaml:9:15: error: workload[0].function: 'api:live' names a version or alias; versions "
-        "and aliases are not modelled yet, target the function by its name\n");
+        "s.yaml:9:15: error: workload[0].function: function 'api' has no version or alias 'live'; "
+        "declare 'versions' and 'aliases' on the function to target them\n");
+  CHECK(errors_of(replace(kGood, "function: api", "function: 'api:'")) ==
+        "s.yaml:9:15: error: workload[0].function: nothing after ':' in 'api:' (write api, "
+        "api:ALIAS or api:VERSION)\n");
 }
