@@ -504,6 +504,26 @@ void Platform::finish_event(std::uint32_t event, const Instance& inst) {
   queue_.push(now_ + delay, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
 }
 
+void Platform::record_execution(FunctionCollector& s, const Instance& inst) {
+  const Duration latency = inst.init + inst.exec;
+  if (inst.event == kNone) ++s.counts.completed;
+  if (inst.cold) {
+    ++s.counts.cold;
+    s.latency_cold.record(latency.count());
+    s.latency_cold_ms.add(to_ms(latency));
+  } else {
+    ++s.counts.warm;
+    s.latency_warm.record(latency.count());
+    s.latency_warm_ms.add(to_ms(latency));
+  }
+  switch (inst.outcome) {
+    case Outcome::Ok: break;
+    case Outcome::TimedOut: ++s.counts.timed_out; break;
+    case Outcome::Failed:
+    case Outcome::Crashed: ++s.counts.failed; break;
+  }
+}
+
 void Platform::on(const ExecutionFinished& e) {
   Instance& inst = instances_[e.slot];
   LSIM_CHECK(inst.state == InstanceState::Busy, "execution finished on a non-busy environment");
@@ -511,26 +531,8 @@ void Platform::on(const ExecutionFinished& e) {
   ++all_finished_;
   if (inst.counted) {
     AliasState* alias = inst.alias == kNone ? nullptr : &aliases_[inst.alias];
-    const Duration latency = inst.init + inst.exec;
-    for (FunctionCollector* s : {&u.stats, alias == nullptr ? nullptr : &alias->stats}) {
-      if (s == nullptr) continue;
-      if (inst.event == kNone) ++s->counts.completed;
-      if (inst.cold) {
-        ++s->counts.cold;
-        s->latency_cold.record(latency.count());
-        s->latency_cold_ms.add(to_ms(latency));
-      } else {
-        ++s->counts.warm;
-        s->latency_warm.record(latency.count());
-        s->latency_warm_ms.add(to_ms(latency));
-      }
-      switch (inst.outcome) {
-        case Outcome::Ok: break;
-        case Outcome::TimedOut: ++s->counts.timed_out; break;
-        case Outcome::Failed:
-        case Outcome::Crashed: ++s->counts.failed; break;
-      }
-    }
+    record_execution(u.stats, inst);
+    if (alias != nullptr) record_execution(alias->stats, inst);
     const bool init_billed = inst.cold && u.init_billed;
     add_invocation(u.stats.usage, inst.exec.count(), inst.init.count(), init_billed);
     if (u.snapstart && inst.cold) add_restore(u.stats.usage, inst.billed_restore.count());

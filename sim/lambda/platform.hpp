@@ -171,6 +171,8 @@ class Platform {
   void attempt(std::uint32_t event);
   void drop(std::uint32_t event, DropReason reason);
   void finish_event(std::uint32_t event, const Instance& inst);
+  /// Counts one finished execution and its latency into `s` (a version's or an alias's).
+  static void record_execution(FunctionCollector& s, const Instance& inst);
   InstanceSlot allocate_instance(std::uint32_t unit);
   void release_to_idle(InstanceSlot slot);
   void arm_timer(InstanceSlot slot);
