@@ -88,7 +88,12 @@ GroupSummary group_from(const std::vector<const FunctionCollector*>& parts) {
   LatencyHistogram cold, warm;
   RunningStats cold_ms, warm_ms;
   AsyncCollector async(0, 0);
+  ProvisionedCollector pc(0, 0);
   for (const FunctionCollector* c : parts) {
+    pc.merge_counts(c->provisioned);
+    g.provisioned.mean_configured += c->provisioned.configured.mean();
+    g.provisioned.mean_allocated += c->provisioned.allocated.mean();
+    g.provisioned.mean_in_use += c->provisioned.in_use.mean();
     g.invocations.merge(c->counts);
     g.environments.merge(c->environments);
     g.concurrency_mean += c->concurrency.mean();
@@ -114,6 +119,16 @@ GroupSummary group_from(const std::vector<const FunctionCollector*>& parts) {
   g.async.age_at_start = summarize_latency(async.age_at_start, async.age_at_start_ms);
   g.async.age_at_completion =
       summarize_latency(async.age_at_completion, async.age_at_completion_ms);
+  g.provisioned.enabled = pc.enabled;
+  g.provisioned.inits = pc.inits;
+  g.provisioned.recycled = pc.recycled;
+  g.provisioned.scale_out = pc.scale_out;
+  g.provisioned.scale_in = pc.scale_in;
+  g.provisioned.utilization =
+      g.provisioned.mean_allocated > 0 ? g.provisioned.mean_in_use / g.provisioned.mean_allocated : 0;
+  g.provisioned.spillover_ratio = ratio(g.invocations.spillover, g.invocations.started);
+  for (const FunctionCollector* c : parts)
+    g.provisioned.max_allocated += c->provisioned.allocated.max();  // exact for one version
   if (parts.size() == 1) {
     g.concurrency_max = parts[0]->concurrency.max();
     g.environments_peak = parts[0]->live.max();
@@ -134,6 +149,10 @@ CostBreakdown share_of(const CostBreakdown& c, const FunctionUsage& whole, const
   out.ephemeral_storage = c.ephemeral_storage * frac(part.ephemeral_mb_ms, whole.ephemeral_mb_ms);
   out.restore = c.restore * frac(part.restore_mb_ms, whole.restore_mb_ms);
   out.snapstart_restore = c.snapstart_restore * frac(part.restores, whole.restores);
+  out.provisioned_duration =
+      c.provisioned_duration * frac(part.pc_duration_mb_ms, whole.pc_duration_mb_ms);
+  // Capacity is the version's; an alias carries it in proportion to the requests it sends.
+  out.provisioned_capacity = c.provisioned_capacity * frac(part.requests, whole.requests);
   return out;
 }
 
@@ -202,6 +221,17 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
       }
       g.aliases.push_back({fs.aliases[a].name, std::move(ag)});
     }
+    // PC pays off above this utilisation: capacity price / (on-demand − PC duration price).
+    auto break_even = [&](Architecture arch) {
+      const Prices* p = prices.find(spec.pricing.region, arch);
+      if (p == nullptr || p->duration_tiers.empty()) return 0.0;
+      const double saving = p->duration_tiers.front().price_per_gb_second - p->provisioned_duration;
+      return saving > 0 ? p->provisioned_capacity / saving : 0.0;
+    };
+    g.provisioned.break_even_utilization = break_even(fs.versions.front().architecture);
+    for (std::size_t v = 0; v < g.versions.size(); ++v)
+      g.versions[v].group.provisioned.break_even_utilization =
+          break_even(fs.versions[v].architecture);
     s.functions.emplace_back(fs.name, std::move(g));
   }
   s.total = group_from(everything);
@@ -210,6 +240,9 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
   s.total.async.queue_max = platform.peak_queue();
   s.total.cost = cost.total;
   s.total.cost_monthly = cost.total_monthly;
+  for (const auto& [name, g] : s.functions)
+    if (g.provisioned.enabled && s.total.provisioned.break_even_utilization == 0)
+      s.total.provisioned.break_even_utilization = g.provisioned.break_even_utilization;
   return s;
 }
 

@@ -34,6 +34,28 @@ struct AsyncRetry {
   std::uint32_t event;
 };
 
-using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired, AsyncRetry>;
+/// Provisioned concurrency of unit `unit` (a version): steps of its schedule are due.
+struct PcStepDue {
+  std::uint32_t unit;
+};
+/// A provisioned environment of `unit` may start its INIT now (allocation, after preparation).
+struct PcAllocate {
+  std::uint32_t unit;
+};
+/// The provisioned environment in `slot` finished its INIT: it is ready.
+struct PcReady {
+  InstanceSlot slot;
+};
+/// The provisioned environment in `slot` reached its maximum lifetime: replace it.
+struct PcRecycle {
+  InstanceSlot slot;
+};
+/// Target tracking of `unit`: the one-minute utilisation datapoint is due.
+struct PcTick {
+  std::uint32_t unit;
+};
+
+using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired, AsyncRetry,
+                           PcStepDue, PcAllocate, PcReady, PcRecycle, PcTick>;
 
 }  // namespace lsim

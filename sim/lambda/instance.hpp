@@ -47,6 +47,12 @@ struct Instance {
   std::uint32_t alias = kNone;  ///< the alias the invocation came through
   std::uint32_t event = kNone;  ///< the async event being executed (kNone: synchronous)
   Duration billed_restore{0};   ///< SnapStart: the billed part of this start's restore
+  // Provisioned concurrency.
+  bool provisioned = false;  ///< a provisioned environment (never idle-evicted)
+  bool ready = true;         ///< false while a provisioned environment runs its INIT
+  bool retiring = false;     ///< leaves when its invocation (or INIT) ends
+  InstanceSlot replaces = kNoSlot;  ///< the environment this one replaces when ready (recycling)
+  std::uint64_t replaces_serial = 0;
 };
 
 /// The idle environments of one function, ordered by when they became idle. Insertion, removal

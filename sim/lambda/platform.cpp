@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace lsim {
 namespace {
@@ -97,6 +98,12 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
         u.duration_scale = duration_scale(vs.memory_mb, ms.reference_mb, ms.cpu_bound, ms.threads);
         if (ms.cold_start) u.cold_start_scale = u.duration_scale;
       }
+      if (vs.provisioned.kind != ProvisionedSpec::Kind::None) {
+        u.pc = &vs.provisioned;
+        u.stats.provisioned.enabled = true;
+        u.stats.usage.provisioned_enabled = true;
+        u.alloc_tokens = vs.provisioned.allocation_burst;
+      }
       if (vs.first_invocation.enabled)  // JIT work: CPU-bound and single-threaded
         u.first_scale = duration_scale(vs.memory_mb, vs.first_invocation.reference_mb, 1.0, 1.0);
       FunctionUsage& usage = u.stats.usage;
@@ -158,6 +165,8 @@ void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
 }
 
 void Platform::run() {
+  for (std::uint32_t u = 0; u < units_.size(); ++u)
+    if (units_[u].pc != nullptr) pc_apply_steps(u, /*at_start=*/true);
   for (std::uint32_t w = 0; w < workloads_.size(); ++w) schedule_next_arrival(w, kTimeZero);
   for (;;) {
     // Phases differ between the two queues, so their (time, phase, seq) orders never tie.
@@ -180,6 +189,12 @@ void Platform::run() {
   // After draining, now_ may lie past the horizon; the collectors clip to their window anyway.
   const std::int64_t end = std::max(horizon_, now_).time_since_epoch().count();
   for (auto& u : units_) {
+    if (u.pc != nullptr) {
+      pc_close_period(u, std::max(horizon_, now_));  // the configuration lasts to the horizon
+      u.stats.provisioned.configured.finish(end);
+      u.stats.provisioned.allocated.finish(end);
+      u.stats.provisioned.in_use.finish(end);
+    }
     u.stats.concurrency.finish(end);
     u.stats.live.finish(end);
     u.stats.idle.finish(end);
@@ -335,13 +350,21 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
                                     std::uint32_t event) {
   UnitState& u = units_[unit];
   FunctionState& f = functions_[u.function];
-  if (!admit(f)) return Admission::NoConcurrency;
-
   InstanceSlot slot;
   Duration init{0};
   Duration billed_restore{0};
   bool cold;
-  if (!u.idle.empty()) {
+  const bool on_pc = u.pc != nullptr && !u.pc_idle.empty();
+  if (on_pc) {
+    // An idle provisioned environment first: warm, and within concurrency already held.
+    slot = u.pc_idle.at(0);
+    u.pc_idle.remove(instances_, slot);
+    instances_[slot].state = InstanceState::Busy;
+    pc_change(u, 0, +1);
+    cold = false;
+  } else if (!admit(f)) {
+    return Admission::NoConcurrency;
+  } else if (!u.idle.empty()) {
     slot = u.idle.at(u.reuse->choose(u.idle));
     u.idle.remove(instances_, slot);
     set_idle(u);
@@ -392,6 +415,15 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
     else if (v < spec.error_probability + spec.crash_probability) outcome = Outcome::Crashed;
   }
 
+  if (u.pc != nullptr && !on_pc && counted) {
+    // Spillover: beyond the idle provisioned environments, on-demand (lambda-facts §5).
+    ++u.stats.counts.spillover;
+    if (cold) ++u.stats.counts.spillover_cold;
+    if (alias != kNone) {
+      ++aliases_[alias].stats.counts.spillover;
+      if (cold) ++aliases_[alias].stats.counts.spillover_cold;
+    }
+  }
   Instance& inst = instances_[slot];
   inst.arrival = now_;
   inst.init = init;
@@ -534,12 +566,16 @@ void Platform::on(const ExecutionFinished& e) {
     record_execution(u.stats, inst);
     if (alias != nullptr) record_execution(alias->stats, inst);
     const bool init_billed = inst.cold && u.init_billed;
-    add_invocation(u.stats.usage, inst.exec.count(), inst.init.count(), init_billed);
-    if (u.snapstart && inst.cold) add_restore(u.stats.usage, inst.billed_restore.count());
-    if (alias != nullptr) {
-      FunctionUsage& usage = alias->usage[inst.unit == alias->units[0] ? 0 : 1];
-      add_invocation(usage, inst.exec.count(), inst.init.count(), init_billed);
-      if (u.snapstart && inst.cold) add_restore(usage, inst.billed_restore.count());
+    for (FunctionUsage* usage :
+         {&u.stats.usage,
+          alias == nullptr ? nullptr : &alias->usage[inst.unit == alias->units[0] ? 0 : 1]}) {
+      if (usage == nullptr) continue;
+      if (inst.provisioned) {
+        add_provisioned_invocation(*usage, inst.exec.count());
+        continue;
+      }
+      add_invocation(*usage, inst.exec.count(), inst.init.count(), init_billed);
+      if (u.snapstart && inst.cold) add_restore(*usage, inst.billed_restore.count());
     }
   }
   if (inst.event == kNone) ++all_completed_;
@@ -547,7 +583,23 @@ void Platform::on(const ExecutionFinished& e) {
   inst.first = false;
   if (inst.event != kNone) finish_event(inst.event, inst);
 
-  if (inst.outcome == Outcome::TimedOut || inst.outcome == Outcome::Crashed) {
+  const bool reset = inst.outcome == Outcome::TimedOut || inst.outcome == Outcome::Crashed;
+  if (inst.provisioned) {
+    pc_change(u, 0, -1);
+    if (reset) {
+      // A provisioned environment that resets is replaced at once, keeping the configuration.
+      const bool replace = !inst.retiring;
+      const std::uint32_t unit = inst.unit;
+      destroy(e.slot, EvictReason::Reset);
+      if (replace) (void)pc_start_environment(unit, /*ready_now=*/false);
+    } else if (inst.retiring) {
+      destroy(e.slot, EvictReason::Lifetime);
+    } else {
+      inst.state = InstanceState::Idle;
+      inst.idle_since = now_;
+      u.pc_idle.push_most_recent(instances_, e.slot);
+    }
+  } else if (reset) {
     // A timeout or a crash resets the environment: the next invocation there would be cold
     // (lambda-facts §7). A handled error keeps it.
     destroy(e.slot, EvictReason::Reset);
@@ -610,7 +662,15 @@ void Platform::on(const KeepAliveExpired& e) {
 void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   Instance& inst = instances_[slot];
   UnitState& u = units_[inst.unit];
-  if (inst.state == InstanceState::Idle) {
+  if (inst.provisioned) {
+    if (inst.state == InstanceState::Idle) u.pc_idle.remove(instances_, slot);
+    if (inst.ready) pc_change(u, -1, 0);
+    pc_count_envs(u, -1);
+    inst.provisioned = false;
+    inst.retiring = false;
+    inst.ready = true;
+    inst.replaces = kNoSlot;
+  } else if (inst.state == InstanceState::Idle) {
     u.idle.remove(instances_, slot);
     set_idle(u);
   }
@@ -625,6 +685,277 @@ void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   inst.state = InstanceState::Free;
   inst.timer_pending = false;
   free_slots_.push_back(slot);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provisioned concurrency (lambda-facts §1, §5; Lambda developer guide "Configuring provisioned
+// concurrency"; Application Auto Scaling target tracking for Lambda).
+//
+// The configured concurrency (pc_target) is what is billed, from the moment it is set, per
+// configuration period rounded up to 5 minutes. Environments for it are allocated after the
+// preparation delay, at the allocation rate, each running INIT (billed) before it is ready. Ready
+// provisioned environments serve first; the rest spills over to on-demand. They are never
+// reclaimed for idleness; at the keep-alive model's maximum lifetime each is recycled: a
+// replacement runs INIT, and the old one leaves when the replacement is ready.
+
+void Platform::pc_change(UnitState& u, std::int64_t d_ready, std::int64_t d_busy) {
+  const std::int64_t t = now_.time_since_epoch().count();
+  u.ready_area += (t - u.area_last) * u.pc_ready;
+  u.busy_area += (t - u.area_last) * u.pc_busy;
+  u.area_last = t;
+  if (d_ready == 0 && d_busy == 0) return;
+  u.pc_ready += d_ready;
+  u.pc_busy += d_busy;
+  u.stats.provisioned.allocated.set(t, u.pc_ready);
+  u.stats.provisioned.in_use.set(t, u.pc_busy);
+  FunctionState& f = functions_[u.function];
+  f.pc_busy += d_busy;
+  if (f.reserved < 0) unreserved_pc_busy_ += d_busy;
+}
+
+void Platform::pc_count_envs(UnitState& u, std::int64_t delta) {
+  FunctionState& f = functions_[u.function];
+  u.pc_envs += delta;
+  f.pc_envs += delta;
+  if (f.reserved < 0) unreserved_pc_envs_ += delta;
+}
+
+void Platform::pc_close_period(UnitState& u, Time at) {
+  const std::int64_t from = window_from_.time_since_epoch().count();
+  const std::int64_t to = horizon_.time_since_epoch().count();
+  const std::int64_t start = std::clamp(u.period_start, from, to);
+  const std::int64_t end = std::clamp(at.time_since_epoch().count(), from, to);
+  add_provisioned_period(u.stats.usage, u.pc_target, end - start);
+  u.period_start = at.time_since_epoch().count();
+}
+
+void Platform::pc_set_target(std::uint32_t unit, std::int64_t target, bool initial) {
+  UnitState& u = units_[unit];
+  if (target == u.pc_target) return;
+  pc_close_period(u, now_);
+  if (in_window() && !initial)
+    ++(target > u.pc_target ? u.stats.provisioned.scale_out : u.stats.provisioned.scale_in);
+  u.pc_target = target;
+  u.stats.provisioned.configured.set(now_.time_since_epoch().count(), target);
+  if (u.pc_wanted < target) {
+    pc_schedule_allocations(unit, /*immediately=*/false);
+    return;
+  }
+  // Scale in: drop allocations not started, then idle environments (least recently used
+  // first), then the rest leave when their INIT or invocation ends.
+  while (u.pc_wanted > target && u.pc_pending > 0) --u.pc_pending, --u.pc_wanted;
+  while (u.pc_wanted > target && !u.pc_idle.empty()) {
+    pc_retire(u.pc_idle.at(u.pc_idle.size() - 1));
+    --u.pc_wanted;
+  }
+  for (InstanceSlot s = 0; u.pc_wanted > target && s < instances_.size(); ++s) {
+    Instance& inst = instances_[s];
+    if (inst.state == InstanceState::Free || !inst.provisioned || inst.unit != unit ||
+        inst.retiring)
+      continue;
+    pc_retire(s);
+    --u.pc_wanted;
+  }
+}
+
+void Platform::pc_retire(InstanceSlot slot) {
+  Instance& inst = instances_[slot];
+  if (inst.state == InstanceState::Idle) destroy(slot, EvictReason::Idle);
+  else inst.retiring = true;
+}
+
+// Schedules allocations up to the target: after the preparation delay (unless `immediately`),
+// at the allocation rate after the initial burst (a token bucket in virtual time).
+void Platform::pc_schedule_allocations(std::uint32_t unit, bool immediately) {
+  UnitState& u = units_[unit];
+  const ProvisionedSpec& pc = *u.pc;
+  const std::int64_t t0 =
+      (now_ + (immediately ? Duration{0} : pc.preparation)).time_since_epoch().count();
+  const double per_us = pc.allocation_rate_per_s * 1e-6;
+  while (u.pc_wanted < u.pc_target) {
+    std::int64_t t = std::max(t0, u.alloc_last);
+    u.alloc_tokens =
+        std::min<double>(pc.allocation_burst, u.alloc_tokens + static_cast<double>(t - u.alloc_last) * per_us);
+    if (u.alloc_tokens < 1.0 - 1e-9) {
+      t += static_cast<std::int64_t>(std::ceil((1.0 - u.alloc_tokens) / per_us));
+      u.alloc_tokens = 1.0;
+    }
+    u.alloc_tokens -= 1.0;
+    u.alloc_last = t;
+    ++u.pc_wanted;
+    ++u.pc_pending;
+    if (Time{Duration{t}} < horizon_)
+      queue_.push(Time{Duration{t}}, static_cast<std::uint8_t>(Phase::Observe), PcAllocate{unit});
+  }
+}
+
+void Platform::on(const PcAllocate& e) {
+  UnitState& u = units_[e.unit];
+  if (u.pc_pending == 0) return;  // cancelled by a scale-in
+  --u.pc_pending;
+  (void)pc_start_environment(e.unit, /*ready_now=*/false);
+}
+
+// A new provisioned environment: ready at once (ready_at_start), or after its INIT.
+InstanceSlot Platform::pc_start_environment(std::uint32_t unit, bool ready_now) {
+  UnitState& u = units_[unit];
+  const InstanceSlot slot = allocate_instance(unit);
+  set_live(u, +1);
+  pc_count_envs(u, +1);
+  if (in_window()) ++u.stats.environments.created;
+  Instance& inst = instances_[slot];
+  inst.provisioned = true;
+  inst.retiring = false;
+  inst.replaces = kNoSlot;
+  if (ready_now) {
+    inst.ready = false;  // pc_make_ready counts it
+    pc_make_ready(slot);
+    return slot;
+  }
+  inst.ready = false;
+  Duration init = u.cold_start->sample();
+  if (u.cold_start_scale != 1.0) init = scale(init, u.cold_start_scale);
+  inst.init = init;
+  if (in_window()) {
+    // The INIT of provisioned environments is billed even if they never serve a request
+    // (lambda-facts §1); priced here like on-demand INIT [unverified].
+    add_provisioned_init(u.stats.usage, init.count());
+    ++u.stats.provisioned.inits;
+  }
+  queue_.push(now_ + init, static_cast<std::uint8_t>(Phase::Release), PcReady{slot});
+  return slot;
+}
+
+void Platform::on(const PcReady& e) { pc_make_ready(e.slot); }
+
+void Platform::pc_make_ready(InstanceSlot slot) {
+  Instance& inst = instances_[slot];
+  UnitState& u = units_[inst.unit];
+  inst.ready = true;
+  pc_change(u, +1, 0);
+  if (inst.retiring) {
+    destroy(slot, EvictReason::Idle);
+    return;
+  }
+  inst.state = InstanceState::Idle;
+  inst.idle_since = now_;
+  u.pc_idle.push_most_recent(instances_, slot);
+  if (inst.replaces != kNoSlot) {
+    Instance& old = instances_[inst.replaces];
+    if (old.state != InstanceState::Free && old.serial == inst.replaces_serial) {
+      if (in_window()) ++u.stats.provisioned.recycled;
+      if (old.state == InstanceState::Idle) destroy(inst.replaces, EvictReason::Lifetime);
+      else old.retiring = true;
+    }
+    inst.replaces = kNoSlot;
+  }
+  if (u.max_lifetime && inst.created + *u.max_lifetime < horizon_)
+    queue_.push(inst.created + *u.max_lifetime, static_cast<std::uint8_t>(Phase::Expire),
+                PcRecycle{slot});
+}
+
+void Platform::on(const PcRecycle& e) {
+  Instance& inst = instances_[e.slot];
+  const UnitState& u = units_[inst.unit];
+  if (inst.state == InstanceState::Free || !inst.provisioned || inst.retiring || !u.max_lifetime ||
+      inst.created + *u.max_lifetime != now_)
+    return;  // gone, or the slot holds another environment now
+  const std::uint64_t serial = inst.serial;
+  const InstanceSlot replacement = pc_start_environment(inst.unit, /*ready_now=*/false);
+  instances_[replacement].replaces = e.slot;
+  instances_[replacement].replaces_serial = serial;
+}
+
+namespace {
+constexpr std::int64_t kDayUs = 86'400'000'000;
+// The first occurrence of `step` strictly after `t` (µs).
+std::int64_t next_occurrence(const ProvisionedStep& step, std::int64_t t) {
+  const std::int64_t at = step.at.count();
+  if (!step.daily) return at > t ? at : std::numeric_limits<std::int64_t>::max();
+  if (at > t) return at;
+  return at + ((t - at) / kDayUs + 1) * kDayUs;
+}
+}  // namespace
+
+// Applies the schedule's steps due now (all at or before 0 at the start: the latest daily step
+// of the previous day, then those at time 0) and schedules the next.
+void Platform::pc_apply_steps(std::uint32_t unit, bool at_start) {
+  UnitState& u = units_[unit];
+  const ProvisionedSpec& pc = *u.pc;
+  const bool tt = pc.kind == ProvisionedSpec::Kind::TargetTracking;
+  std::int64_t target = u.pc_target;
+  auto apply = [&](const ProvisionedStep& st) {
+    if (tt) {
+      u.tt_min = st.min;
+      u.tt_max = st.max;
+    } else {
+      target = st.concurrency;
+    }
+  };
+  if (at_start) {
+    u.tt_min = pc.min;
+    u.tt_max = pc.max;
+    target = pc.kind == ProvisionedSpec::Kind::Static ? pc.concurrency : 0;
+    const ProvisionedStep* yesterday = nullptr;
+    for (const auto& st : pc.steps)
+      if (st.daily && (yesterday == nullptr || st.at > yesterday->at)) yesterday = &st;
+    if (yesterday != nullptr) apply(*yesterday);
+    for (const auto& st : pc.steps)
+      if (st.at.count() == 0) apply(st);
+  } else {
+    const std::int64_t t = now_.time_since_epoch().count();
+    for (const auto& st : pc.steps)
+      if (next_occurrence(st, t - 1) == t) apply(st);
+  }
+  if (tt) target = std::clamp(target, u.tt_min, u.tt_max);
+  if (at_start && pc.ready_at_start) {
+    u.pc_target = target;
+    u.stats.provisioned.configured.set(0, target);
+    for (; u.pc_wanted < target; ++u.pc_wanted) (void)pc_start_environment(unit, /*ready_now=*/true);
+  } else {
+    pc_set_target(unit, target, /*initial=*/at_start);
+  }
+  const std::int64_t t = now_.time_since_epoch().count();
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (const auto& st : pc.steps) next = std::min(next, next_occurrence(st, t));
+  if (next < horizon_.time_since_epoch().count())
+    queue_.push(Time{Duration{next}}, static_cast<std::uint8_t>(Phase::Observe), PcStepDue{unit});
+  if (at_start && tt && Time{std::chrono::minutes(1)} < horizon_)
+    queue_.push(Time{std::chrono::minutes(1)}, static_cast<std::uint8_t>(Phase::Observe),
+                PcTick{unit});
+}
+
+void Platform::on(const PcStepDue& e) { pc_apply_steps(e.unit, /*at_start=*/false); }
+
+// Target tracking on ProvisionedConcurrencyUtilization (lambda-facts §5): one datapoint a minute,
+// the average of in-use / allocated. Scale out after 3 datapoints above the target, to
+// ceil(allocated × utilisation / target); scale in after 15 below 90 % of it, the same way.
+// Counting starts again after an action (Application Auto Scaling waits for new datapoints).
+void Platform::on(const PcTick& e) {
+  UnitState& u = units_[e.unit];
+  pc_change(u, 0, 0);
+  const double target = u.pc->target;
+  if (u.ready_area > 0) {
+    const double utilisation =
+        static_cast<double>(u.busy_area) / static_cast<double>(u.ready_area);
+    const double allocated = static_cast<double>(u.ready_area) / 60e6;
+    u.tt_high = utilisation > target ? u.tt_high + 1 : 0;
+    u.tt_low = utilisation < 0.9 * target ? u.tt_low + 1 : 0;
+    const auto desired = std::clamp(
+        static_cast<std::int64_t>(std::ceil(allocated * utilisation / target - 1e-9)), u.tt_min,
+        u.tt_max);
+    if (u.tt_high >= 3 && desired > u.pc_target) {
+      pc_set_target(e.unit, desired);
+      u.tt_high = 0;
+    } else if (u.tt_low >= 15 && desired < u.pc_target) {
+      pc_set_target(e.unit, desired);
+      u.tt_low = 0;
+    }
+  }
+  u.ready_area = u.busy_area = 0;
+  const Time next = now_ + std::chrono::minutes(1);
+  if (next < horizon_)
+    queue_.push(next, static_cast<std::uint8_t>(Phase::Observe), PcTick{e.unit});
 }
 
 }  // namespace lsim

@@ -1,6 +1,7 @@
 // The Lambda platform as a state machine over events: arrival → admission (account and reserved
 // concurrency) → warm reuse or cold start → execution (with timeout) → idle → eviction.
-// Semantics: ../shared/design.md §1; platform facts: lambda-facts.md §2, §3, §7.
+// Semantics: ../shared/design.md §1; platform facts: lambda-facts.md §2–§7 (versions and aliases
+// §6, async §4, provisioned concurrency §5, scaling §3).
 #pragma once
 
 #include <cstdint>
@@ -79,6 +80,11 @@ class Platform {
   void on(const ExecutionFinished& e);
   void on(const KeepAliveExpired& e);
   void on(const AsyncRetry& e);
+  void on(const PcStepDue& e);
+  void on(const PcAllocate& e);
+  void on(const PcReady& e);
+  void on(const PcRecycle& e);
+  void on(const PcTick& e);
 
  private:
   enum class EvictReason { Idle, Lifetime, Reset };
@@ -90,7 +96,7 @@ class Platform {
     UnitState(const VersionSpec& s, std::uint32_t fn, std::int64_t from_us, std::int64_t to_us,
               const std::vector<Instance>* instances, RngStream errors_stream)
         : spec(&s), function(fn), errors(std::move(errors_stream)), idle(instances),
-          stats(from_us, to_us) {}
+          pc_idle(instances), stats(from_us, to_us) {}
     const VersionSpec* spec;
     std::uint32_t function;
     std::unique_ptr<DurationDistribution> duration;
@@ -110,6 +116,23 @@ class Platform {
     double duration_scale = 1.0;    ///< memory → CPU factor applied to every execution time
     double cold_start_scale = 1.0;  ///< the same for INIT, when asked for
     double first_scale = 1.0;       ///< the same for the first-invocation penalty
+    // Provisioned concurrency (pc == nullptr: none).
+    const ProvisionedSpec* pc = nullptr;
+    IdlePool pc_idle;              ///< ready provisioned environments waiting for work
+    std::int64_t pc_target = 0;    ///< configured concurrency now
+    std::int64_t pc_wanted = 0;    ///< provisioned environments kept (initialising or ready)
+    std::int64_t pc_pending = 0;   ///< allocations scheduled but not started
+    std::int64_t pc_ready = 0;     ///< initialised (the AllocatedProvisionedConcurrency)
+    std::int64_t pc_busy = 0;      ///< of those, executing
+    std::int64_t pc_envs = 0;      ///< provisioned environments in existence, all states
+    std::int64_t tt_min = 0, tt_max = 0;   ///< target tracking bounds now
+    int tt_high = 0, tt_low = 0;           ///< consecutive datapoints above / below the alarms
+    std::int64_t period_start = 0;         ///< when the current configuration began (µs)
+    double alloc_tokens = 0;               ///< allocation-rate bucket
+    std::int64_t alloc_last = 0;
+    std::int64_t alloc_next = 0;           ///< earliest start of the next scheduled allocation
+    // Areas for the one-minute utilisation datapoint (µs × environments).
+    std::int64_t area_last = 0, ready_area = 0, busy_area = 0;
     FunctionCollector stats;
   };
 
@@ -122,6 +145,8 @@ class Platform {
     std::unique_ptr<ScalingPolicy> own_scaling;
     std::int64_t reserved = -1;  ///< -1: draws from the unreserved account pool
     std::int64_t busy = 0, live_count = 0, queued = 0;
+    std::int64_t pc_busy = 0;  ///< executions on provisioned environments
+    std::int64_t pc_envs = 0;  ///< provisioned environments in existence (they hold concurrency)
     std::uint32_t first_unit = 0, unit_count = 0;
     std::uint32_t first_alias = 0;
     // Peaks over all versions; kept only when the function has more than one.
@@ -157,8 +182,12 @@ class Platform {
     bool counted = false;
   };
 
+  /// Whether an on-demand execution may start. Provisioned environments hold their share of
+  /// the function's (or the account's) concurrency whether busy or not (lambda-facts §3, §5).
   bool admit(const FunctionState& f) const {
-    return f.reserved >= 0 ? f.busy < f.reserved : unreserved_busy_ < unreserved_limit_;
+    return f.reserved >= 0
+               ? f.busy - f.pc_busy < f.reserved - f.pc_envs
+               : unreserved_busy_ - unreserved_pc_busy_ < unreserved_limit_ - unreserved_pc_envs_;
   }
   void schedule_next_arrival(std::uint32_t workload, Time previous);
   /// Moves the clock to `key` and folds the event (`id`: what it concerns) into the digest.
@@ -182,6 +211,20 @@ class Platform {
   void set_idle(UnitState& u);
   void set_queued(UnitState& u, std::int64_t delta);
   bool in_window() const { return now_ >= window_from_ && now_ <= horizon_; }
+  // Provisioned concurrency.
+  /// Sets the configured concurrency (`initial`: the configuration at the start, not a scaling).
+  void pc_set_target(std::uint32_t unit, std::int64_t target, bool initial = false);
+  void pc_schedule_allocations(std::uint32_t unit, bool immediately);
+  InstanceSlot pc_start_environment(std::uint32_t unit, bool ready_now);
+  void pc_make_ready(InstanceSlot slot);
+  void pc_retire(InstanceSlot slot);
+  /// Changes the ready and busy provisioned counts (after adding the time since the last
+  /// change to the utilisation areas).
+  void pc_change(UnitState& u, std::int64_t d_ready, std::int64_t d_busy);
+  /// Bills the configuration period that ends at `at` and starts the next one there.
+  void pc_close_period(UnitState& u, Time at);
+  void pc_apply_steps(std::uint32_t unit, bool at_start);
+  void pc_count_envs(UnitState& u, std::int64_t delta);
 
   Time horizon_;
   Time window_from_;
@@ -202,6 +245,7 @@ class Platform {
   Duration init_limit_;
   std::int64_t unreserved_limit_ = 0;
   std::int64_t unreserved_busy_ = 0;
+  std::int64_t unreserved_pc_busy_ = 0, unreserved_pc_envs_ = 0;
   std::int64_t total_busy_ = 0, total_live_count_ = 0, total_queued_ = 0;
   // Scenario-wide peaks need their own trackers (a sum of per-function peaks is not the peak of
   // the sum); scenario-wide means are sums of per-function means.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -93,6 +94,7 @@ class Loader {
     read_workloads(top, s);
     top.finish();
     check_reserved(root, s);
+    check_provisioned(s);
     return s;
   }
 
@@ -272,6 +274,112 @@ class Loader {
       r.error("snapstart", "SnapStart is not available for container images");
   }
 
+  // `daily: "HH:MM"` → time of day.
+  std::optional<Duration> parse_time_of_day(const std::string& text) {
+    int h = -1, m = -1;
+    char colon = 0;
+    if (text.size() == 5 && std::sscanf(text.c_str(), "%2d%c%2d", &h, &colon, &m) == 3 &&
+        colon == ':' && h >= 0 && h < 24 && m >= 0 && m < 60)
+      return std::chrono::hours(h) + std::chrono::minutes(m);
+    return std::nullopt;
+  }
+
+  // Provisioned concurrency (lambda-facts §5): static, schedule or target_tracking.
+  void read_provisioned(ParamReader& parent, ProvisionedSpec& pc) {
+    const ConfigNode* node = parent.child("provisioned");
+    if (node == nullptr || node->is_null()) return;
+    ParamReader r(*node, parent.path_of("provisioned"), diags_);
+    pc.loc = node->loc;
+    const std::string type = r.string("type");
+    if (type == "static") pc.kind = ProvisionedSpec::Kind::Static;
+    else if (type == "schedule") pc.kind = ProvisionedSpec::Kind::Schedule;
+    else if (type == "target_tracking") pc.kind = ProvisionedSpec::Kind::TargetTracking;
+    else if (r.has("type"))
+      r.error("type", fmt::format("unknown provisioned-concurrency type '{}' (known: static, "
+                                  "schedule, target_tracking)", type));
+    auto count = [&](ParamReader& pr, const std::string& key, std::int64_t def) {
+      const std::int64_t v = pr.integer_or(key, def);
+      pr.check(v >= 0 && v <= 1'000'000, key, "must be a whole number between 0 and 1,000,000");
+      return static_cast<int>(std::clamp<std::int64_t>(v, 0, 1'000'000));
+    };
+    pc.ready_at_start = r.boolean_or("ready_at_start", false);
+    pc.preparation = r.duration_or("preparation", pc.preparation);
+    pc.allocation_burst = count(r, "allocation_burst", pc.allocation_burst);
+    if (r.has("allocation_rate")) pc.allocation_rate_per_s = r.rate_per_s("allocation_rate");
+    r.check(pc.allocation_rate_per_s > 0, "allocation_rate", "must be more than 0");
+    if (pc.kind == ProvisionedSpec::Kind::Static) {
+      pc.concurrency = count(r, "concurrency", 0);
+      if (!r.has("concurrency")) r.error("concurrency", "missing required key 'concurrency'");
+    }
+    if (pc.kind == ProvisionedSpec::Kind::TargetTracking) {
+      pc.target = r.number_or("target", 0.7);
+      r.check(pc.target >= 0.1 && pc.target <= 0.9, "target",
+              "must be between 0.1 and 0.9 (Application Auto Scaling's target value)");
+      pc.min = count(r, "min", 0);
+      pc.max = count(r, "max", 0);
+      if (!r.has("max")) r.error("max", "missing required key 'max'");
+      r.check(pc.min <= pc.max, "min", "must not exceed max");
+    }
+    const bool tt = pc.kind == ProvisionedSpec::Kind::TargetTracking;
+    const char* steps_key = tt ? "schedule" : "steps";
+    if (pc.kind == ProvisionedSpec::Kind::Schedule || tt) {
+      const ConfigNode* list = r.child(steps_key);
+      if (list == nullptr || list->is_null()) {
+        if (!tt) r.error(steps_key, "missing required key 'steps' (a list of {at or daily, "
+                                    "concurrency})");
+      } else if (!list->is_list()) {
+        diags_.error(list->loc, r.path_of(steps_key), "expected a list of steps");
+      } else {
+        for (std::size_t i = 0; i < list->items.size(); ++i) {
+          ParamReader sr(list->items[i], fmt::format("{}[{}]", r.path_of(steps_key), i), diags_);
+          ProvisionedStep step;
+          if (sr.has("daily")) {
+            const std::string t = sr.string("daily");
+            if (auto d = parse_time_of_day(t)) {
+              step.at = *d;
+              step.daily = true;
+            } else {
+              sr.error("daily", fmt::format("'{}' is not a time of day (write HH:MM, UTC)", t));
+            }
+            if (sr.has("at")) sr.error("at", "give either 'at' or 'daily', not both");
+          } else {
+            step.at = sr.duration("at");
+          }
+          if (tt) {
+            step.min = count(sr, "min", pc.min);
+            step.max = count(sr, "max", pc.max);
+            sr.check(step.min <= step.max, "min", "must not exceed max");
+          } else {
+            step.concurrency = count(sr, "concurrency", 0);
+            if (!sr.has("concurrency")) sr.error("concurrency", "missing required key 'concurrency'");
+          }
+          sr.finish();
+          pc.steps.push_back(step);
+        }
+      }
+    }
+    r.finish();
+  }
+
+  // The most provisioned concurrency a version can ever have.
+  static int max_provisioned(const ProvisionedSpec& pc) {
+    switch (pc.kind) {
+      case ProvisionedSpec::Kind::None: return 0;
+      case ProvisionedSpec::Kind::Static: return pc.concurrency;
+      case ProvisionedSpec::Kind::Schedule: {
+        int m = 0;
+        for (const auto& st : pc.steps) m = std::max(m, st.concurrency);
+        return m;
+      }
+      case ProvisionedSpec::Kind::TargetTracking: {
+        int m = pc.max;
+        for (const auto& st : pc.steps) m = std::max(m, st.max);
+        return m;
+      }
+    }
+    return 0;
+  }
+
   static bool is_version_name(const std::string& s) {
     return !s.empty() && s.size() <= 10 && s[0] != '0' &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -302,9 +410,9 @@ class Loader {
           if (!e.value.is_null()) {
             ParamReader vr(e.value, path, diags_);
             for (const char* k : {"name", "reserved_concurrency", "scaling", "versions", "aliases"})
-              if (vr.child(k) != nullptr)
-                vr.error(k, fmt::format("'{}' belongs to the function, not to a version", k));
+              vr.refuse(k, fmt::format("'{}' belongs to the function, not to a version", k));
             read_settings(vr, v, /*base=*/false);
+            read_provisioned(vr, v.provisioned);
             // Inherited settings were checked on the function; check what the version changes.
             if (vr.has("snapstart") || vr.has("runtime") || vr.has("package_type"))
               check_snapstart(vr, v);
@@ -358,13 +466,17 @@ class Loader {
       if (e.value.is_scalar()) {
         if (auto v = version_index(e.value.scalar, e.value.loc)) a.routes.emplace_back(*v, 1.0);
       } else if (e.value.is_map()) {
-        if (e.value.entries.empty() || e.value.entries.size() > 2) {
+        // Weights by version, and optionally the alias's provisioned concurrency.
+        const ConfigNode* pc_node = e.value.find("provisioned");
+        const std::size_t weights = e.value.entries.size() - (pc_node != nullptr ? 1 : 0);
+        if (weights == 0 || weights > 2) {
           diags_.error(e.value.loc, path, "an alias routes to one version or splits between two "
                                           "(lambda-facts §6)");
           continue;
         }
         double sum = 0;
         for (const ConfigEntry& w : e.value.entries) {
+          if (w.key == "provisioned") continue;
           const auto parsed = w.value.is_scalar() ? parse_number(w.value.scalar) : Parsed<double>{};
           const double weight = parsed.value.value_or(-1);
           if (weight < 0 || weight > 1) {
@@ -375,9 +487,26 @@ class Loader {
           sum += weight;
           if (auto v = version_index(w.key, w.value.key_loc)) a.routes.emplace_back(*v, weight);
         }
-        if (a.routes.size() == e.value.entries.size() && std::abs(sum - 1.0) > 1e-9)
+        if (a.routes.size() == weights && std::abs(sum - 1.0) > 1e-9)
           diags_.error(e.value.loc, path,
                        fmt::format("the weights add up to {}; they must add up to 1", sum));
+        if (pc_node != nullptr) {
+          // PC on an alias is allocated to the version it points to; AWS refuses it while the
+          // alias splits traffic (lambda-facts §5–6).
+          ParamReader ar(e.value, path, diags_);
+          if (a.routes.size() != 1) {
+            ar.error("provisioned", "provisioned concurrency on an alias needs the alias to "
+                                    "point at one version (not while it splits traffic)");
+          } else {
+            VersionSpec& target = f.versions[a.routes[0].first];
+            if (target.provisioned.kind != ProvisionedSpec::Kind::None)
+              ar.error("provisioned", fmt::format("version {} already has provisioned "
+                                                  "concurrency (one configuration per version)",
+                                                  target.name));
+            else
+              read_provisioned(ar, target.provisioned);
+          }
+        }
       } else {
         diags_.error(e.value.loc, path,
                      "expected a version (\"2\") or weights ({ \"1\": 0.9, \"2\": 0.1 })");
@@ -451,6 +580,9 @@ class Loader {
                     "must be between 0 and the account's concurrency limit"))
           f.reserved_concurrency = static_cast<int>(*reserved);
       }
+      r.refuse("provisioned", "provisioned concurrency is configured on a published version or "
+                               "an alias, not on $LATEST: declare it under versions.\"1\" (or an "
+                               "alias) and invoke that version or alias");
       f.scaling = model(r, "scaling", "token_bucket");
       default_region(f.scaling, s.pricing.region);
       check_model(reg_.scaling, f.scaling, diags_);
@@ -568,6 +700,29 @@ class Loader {
       msg += fmt::format("; known: {}", fmt::join(known, ", "));
     r.error("function", msg);
     return false;
+  }
+
+  // Provisioned concurrency counts toward reserved concurrency: PC ≤ reserved (lambda-facts §3).
+  void check_provisioned(const ScenarioSpec& s) {
+    for (std::size_t i = 0; i < s.functions.size(); ++i) {
+      const FunctionSpec& f = s.functions[i];
+      int total = 0;
+      for (const VersionSpec& v : f.versions) total += max_provisioned(v.provisioned);
+      if (total == 0) continue;
+      if (f.reserved_concurrency && total > *f.reserved_concurrency)
+        diags_.error(f.loc, fmt::format("functions[{}].reserved_concurrency", i),
+                     fmt::format("the versions of '{}' provision up to {} environments, more than "
+                                 "its reserved concurrency {} (provisioned concurrency counts "
+                                 "toward it)",
+                                 f.name, total, *f.reserved_concurrency));
+      else if (total > s.account_concurrency - kUnreservedMinimum)
+        diags_.error(f.loc, fmt::format("functions[{}]", i),
+                     fmt::format("the versions of '{}' provision up to {} environments; the "
+                                 "account allows {} (its limit minus the {} that stay "
+                                 "unreserved)",
+                                 f.name, total, s.account_concurrency - kUnreservedMinimum,
+                                 kUnreservedMinimum));
+    }
   }
 
   void check_reserved(const ConfigNode& root, const ScenarioSpec& s) {

@@ -44,6 +44,14 @@ const ConfigNode* ParamReader::lookup(const std::string& key) {
 
 const ConfigNode* ParamReader::child(const std::string& key) { return lookup(key); }
 
+bool ParamReader::refuse(const std::string& key, const std::string& message) {
+  if (!node_.is_map() || node_.find(key) == nullptr) return false;
+  if (std::find(consumed_.begin(), consumed_.end(), key) == consumed_.end())
+    consumed_.push_back(key);
+  error(key, message);
+  return true;
+}
+
 const ConfigNode* ParamReader::scalar(const std::string& key, bool required) {
   const ConfigNode* c = lookup(key);
   if (c == nullptr || c->is_null()) {

@@ -22,6 +22,9 @@ class ParamReader {
   [[nodiscard]] bool has(const std::string& key);
   /// The raw child (nullptr when absent), marked as consumed.
   const ConfigNode* child(const std::string& key);
+  /// When `key` is present: reports `message` at it and marks it consumed, without making it a
+  /// known key (a key that belongs elsewhere). Returns whether it was present.
+  bool refuse(const std::string& key, const std::string& message);
 
   // Required values: a missing key is an error at the mapping.
   Duration duration(const std::string& key);

@@ -253,6 +253,7 @@ const std::string& memory_pattern() {
 constexpr const char* kFunctionNamePattern = "^[A-Za-z0-9_-]{1,64}$";
 // Loader::is_version_name and the alias-name rule in Loader::read_versions.
 constexpr const char* kVersionPattern = "^[1-9][0-9]{0,9}$";
+constexpr const char* kWeightKeyPattern = "^([1-9][0-9]{0,9}|provisioned)$";
 constexpr const char* kAliasPattern = "^(?![0-9]+$)[A-Za-z0-9_-]{1,64}$";
 constexpr const char* kTargetPattern =
     "^[A-Za-z0-9_-]{1,64}(:([1-9][0-9]{0,9}|\\$LATEST|[A-Za-z0-9_-]{1,64}))?$";
@@ -574,22 +575,104 @@ std::string scenario_json_schema(const Registries& registries) {
                                                   "How fast the function may add execution "
                                                   "environments (default token_bucket: 1,000 per "
                                                   "10 s)"));
+  // Provisioned concurrency (Loader::read_provisioned): one closed object per type.
+  auto provisioned = [&] {
+    auto common = [](Json p) {
+      p.add("ready_at_start", boolean_schema("Allocated and initialised before the run starts "
+                                             "(default false)."));
+      p.add("preparation", duration_schema("Delay before allocation starts (default 90s: \"a "
+                                           "minute or two\")."));
+      p.add("allocation_burst", integer_schema("Environments that may start INIT at once "
+                                               "(default 3000).",
+                                               0, 1'000'000));
+      p.add("allocation_rate", rate_schema("Environments starting INIT per unit of time after "
+                                           "the burst (default 500/m)."));
+      return p;
+    };
+    auto step = [](bool tracking) {
+      Json alternatives = Json::array();
+      for (const bool daily : {false, true}) {
+        Json p = Json::object();
+        if (daily) {
+          Json d = string_schema("Every day at this UTC time of day, HH:MM (day 0 starts at "
+                                 "time 0).");
+          d.add("pattern", "^([01][0-9]|2[0-3]):[0-5][0-9]$");
+          p.add("daily", std::move(d));
+        } else {
+          p.add("at", duration_schema("Once, at this simulated time."));
+        }
+        if (tracking) {
+          p.add("min", integer_schema("Minimum capacity from then on.", 0, 1'000'000));
+          p.add("max", integer_schema("Maximum capacity from then on.", 0, 1'000'000));
+        } else {
+          p.add("concurrency", integer_schema("Configured concurrency from then on.", 0, 1'000'000));
+        }
+        alternatives.push(closed_object(daily ? "A daily step." : "A one-off step.", std::move(p),
+                                        tracking ? Json::array({daily ? "daily" : "at"})
+                                                 : Json::array({daily ? "daily" : "at",
+                                                                "concurrency"})));
+      }
+      Json j = described("");
+      j.add("anyOf", std::move(alternatives));
+      return j;
+    };
+    Json alternatives = Json::array();
+    {
+      Json p = Json::object();
+      p.add("type", Json::object({{"const", "static"}}));
+      p.add("concurrency", integer_schema("Configured concurrency.", 0, 1'000'000));
+      alternatives.push(closed_object("static: a fixed number of environments.", common(std::move(p)),
+                                      Json::array({"type", "concurrency"})));
+    }
+    {
+      Json p = Json::object();
+      p.add("type", Json::object({{"const", "schedule"}}));
+      p.add("steps", described("Scheduled actions, in any order.")
+                         .add("type", "array")
+                         .add("items", step(false)));
+      alternatives.push(closed_object("schedule: concurrency set at times of day or run time.",
+                                      common(std::move(p)), Json::array({"type", "steps"})));
+    }
+    {
+      Json p = Json::object();
+      p.add("type", Json::object({{"const", "target_tracking"}}));
+      p.add("target", number_schema("Utilisation to hold, 0.1 to 0.9 (default 0.7).", 0, 1));
+      p.add("min", integer_schema("Minimum capacity (default 0).", 0, 1'000'000));
+      p.add("max", integer_schema("Maximum capacity (required).", 0, 1'000'000));
+      p.add("schedule", described("Scheduled actions moving min and max.")
+                            .add("type", "array")
+                            .add("items", step(true)));
+      alternatives.push(closed_object(
+          "target_tracking: Application Auto Scaling on ProvisionedConcurrencyUtilization.",
+          common(std::move(p)), Json::array({"type", "max"})));
+    }
+    Json j = described("Provisioned concurrency of this version (not $LATEST).");
+    j.add("anyOf", std::move(alternatives));
+    return j;
+  };
+  Json version_properties = settings(false);
+  version_properties.add("provisioned", provisioned());
   Json version = closed_object("A published version: any setting here overrides the function's.",
-                               settings(false), Json::array());
+                               std::move(version_properties), Json::array());
   Json versions = described(
       "Published versions, by number (\"1\", \"2\", ...), each with its own execution "
       "environments; the function's own settings are $LATEST.");
   versions.add("type", "object")
       .add("propertyNames", Json::object({{"pattern", kVersionPattern}}))
       .add("additionalProperties", std::move(version));
-  Json weights = described("Weights by version: one version, or two whose weights add up to 1.");
+  Json weights = described(
+      "Weights by version: one version, or two whose weights add up to 1; `provisioned` gives "
+      "the alias's version provisioned concurrency (one version only).");
   weights.add("type", "object")
-      .add("propertyNames", Json::object({{"pattern", kVersionPattern}}))
+      .add("properties", Json::object({{"provisioned", provisioned()}}))
+      .add("propertyNames", Json::object({{"pattern", kWeightKeyPattern}}))
       .add("minProperties", 1)
-      .add("maxProperties", 2)
+      .add("maxProperties", 3)
       .add("additionalProperties", number_schema("Share of the traffic, 0 to 1.", 0, 1));
-  Json one = string_schema("The one version the alias points to.");
-  one.add("pattern", kVersionPattern);
+  Json one = described("The one version the alias points to (\"2\", or 2).");
+  one.add("type", Json::array({"string", "integer"}))
+      .add("pattern", kVersionPattern)
+      .add("minimum", 1);
   Json alias = described("A version, or weights splitting traffic between two versions.");
   alias.add("anyOf", Json::array({std::move(one), std::move(weights)}));
   Json aliases = described("Aliases (not all digits) routing to one version or two by weight.");

@@ -71,10 +71,38 @@ struct FunctionSettings {
   FirstInvocationSpec first_invocation;
 };
 
+/// A step of a provisioned-concurrency schedule (Application Auto Scaling scheduled action): at
+/// `at` (every day at that time of day when `daily`), set the concurrency, or min and max.
+struct ProvisionedStep {
+  Duration at{0};
+  bool daily = false;
+  int concurrency = -1;  ///< type schedule
+  int min = -1, max = -1;  ///< type target_tracking
+};
+
+/// Provisioned concurrency of a version (lambda-facts §5).
+struct ProvisionedSpec {
+  enum class Kind : std::uint8_t { None, Static, Schedule, TargetTracking };
+  Kind kind = Kind::None;
+  int concurrency = 0;          ///< static: the configured concurrency
+  bool ready_at_start = false;  ///< allocated and initialised before the run starts
+  /// "Lambda starts allocating provisioned concurrency after a minute or two of preparation";
+  /// then environments start INIT at `allocation_rate` after an initial `allocation_burst`
+  /// (2022 documentation: 3,000 at once, then 500 per minute; the current rate is [unverified]).
+  Duration preparation = std::chrono::seconds(90);
+  int allocation_burst = 3000;
+  double allocation_rate_per_s = 500.0 / 60.0;
+  std::vector<ProvisionedStep> steps;  ///< schedule, or target tracking's min/max over time
+  double target = 0.7;                 ///< target tracking: utilisation to hold
+  int min = 0, max = 0;                ///< target tracking bounds
+  SourceLoc loc;
+};
+
 /// A published version (or $LATEST): its settings and its own execution environments.
 struct VersionSpec : FunctionSettings {
   std::string name;  ///< "1", "2", ... or "$LATEST"
   SourceLoc loc;
+  ProvisionedSpec provisioned;
 };
 
 /// An alias: one version, or two with weights (lambda-facts §6: at most two).

@@ -25,6 +25,8 @@ struct InvocationCounts {
   std::uint64_t init_suppressed = 0;  ///< cold starts whose INIT exceeded the limit and re-ran
   std::uint64_t retried = 0;  ///< async events queued again after a function error or timeout
   std::uint64_t dropped = 0;  ///< async events discarded (too old or out of retries)
+  std::uint64_t spillover = 0;  ///< executions on on-demand environments of a version with PC
+  std::uint64_t spillover_cold = 0;  ///< the part that was cold: what more PC would prevent
 
   void merge(const InvocationCounts& o) {
     arrived += o.arrived;
@@ -39,6 +41,8 @@ struct InvocationCounts {
     init_suppressed += o.init_suppressed;
     retried += o.retried;
     dropped += o.dropped;
+    spillover += o.spillover;
+    spillover_cold += o.spillover_cold;
   }
 };
 
@@ -82,11 +86,33 @@ struct AsyncCollector {
   }
 };
 
+/// Provisioned concurrency of a version (lambda-facts §5).
+struct ProvisionedCollector {
+  ProvisionedCollector(std::int64_t from_us, std::int64_t to_us)
+      : configured(from_us, to_us), allocated(from_us, to_us), in_use(from_us, to_us) {}
+  bool enabled = false;
+  TimeWeighted configured;  ///< the configured concurrency (what is billed)
+  TimeWeighted allocated;   ///< initialised provisioned environments (AllocatedProvisioned...)
+  TimeWeighted in_use;      ///< of those, executing an invocation
+  std::uint64_t inits = 0;      ///< provisioned environments initialised (INIT billed)
+  std::uint64_t recycled = 0;   ///< replaced at their maximum lifetime
+  std::uint64_t scale_out = 0;  ///< target-tracking or scheduled increases
+  std::uint64_t scale_in = 0;
+
+  void merge_counts(const ProvisionedCollector& o) {
+    enabled = enabled || o.enabled;
+    inits += o.inits;
+    recycled += o.recycled;
+    scale_out += o.scale_out;
+    scale_in += o.scale_in;
+  }
+};
+
 /// Statistics of one function over the measured window [warm-up, horizon].
 struct FunctionCollector {
   FunctionCollector(std::int64_t from_us, std::int64_t to_us)
       : concurrency(from_us, to_us), live(from_us, to_us), idle(from_us, to_us),
-        async(from_us, to_us) {}
+        async(from_us, to_us), provisioned(from_us, to_us) {}
 
   InvocationCounts counts;
   EnvironmentCounts environments;
@@ -98,6 +124,7 @@ struct FunctionCollector {
   TimeWeighted live;         ///< environments in existence
   TimeWeighted idle;         ///< environments waiting for work
   AsyncCollector async;
+  ProvisionedCollector provisioned;
   std::int64_t scaling_tokens_min = -1;  ///< fewest scaling tokens left after a new environment
   FunctionUsage usage;       ///< what the bill is computed from
 };

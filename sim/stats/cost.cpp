@@ -60,6 +60,35 @@ void add_restore(FunctionUsage& usage, std::int64_t billed_restore_us) {
   accumulate(usage.restores, 1, 1, "restores");
 }
 
+void add_provisioned_invocation(FunctionUsage& usage, std::int64_t execution_us) {
+  LSIM_CHECK(usage.memory_mb > 0, "memory_mb is {}", usage.memory_mb);
+  LSIM_CHECK(execution_us >= 0, "negative execution time {} us", execution_us);
+  const std::int64_t ms = ceil_ms(Duration{execution_us});
+  const auto memory = static_cast<std::uint64_t>(usage.memory_mb);
+  accumulate(usage.requests, 1, 1, "requests");
+  accumulate(usage.pc_duration_mb_ms, static_cast<std::uint64_t>(ms), memory, "pc_duration_mb_ms");
+  if (usage.ephemeral_mb > 512)
+    accumulate(usage.ephemeral_mb_ms, static_cast<std::uint64_t>(ms),
+               static_cast<std::uint64_t>(usage.ephemeral_mb - 512), "ephemeral_mb_ms");
+}
+
+void add_provisioned_init(FunctionUsage& usage, std::int64_t init_us) {
+  LSIM_CHECK(usage.memory_mb > 0 && init_us >= 0, "bad provisioned INIT {} us", init_us);
+  accumulate(usage.init_mb_ms, static_cast<std::uint64_t>(ceil_ms(Duration{init_us})),
+             static_cast<std::uint64_t>(usage.memory_mb), "init_mb_ms");
+}
+
+void add_provisioned_period(FunctionUsage& usage, std::int64_t concurrency, std::int64_t period_us) {
+  LSIM_CHECK(concurrency >= 0 && period_us >= 0, "bad PC period {} x {} us", concurrency, period_us);
+  if (concurrency == 0 || period_us == 0) return;
+  constexpr std::int64_t kFiveMinutesMs = 5 * 60 * 1000;
+  const std::int64_t ms = (ceil_ms(Duration{period_us}) + kFiveMinutesMs - 1) / kFiveMinutesMs *
+                          kFiveMinutesMs;
+  accumulate(usage.pc_capacity_mb_ms,
+             static_cast<std::uint64_t>(ms) * static_cast<std::uint64_t>(concurrency),
+             static_cast<std::uint64_t>(usage.memory_mb), "pc_capacity_mb_ms");
+}
+
 double CostBreakdown::total() const {
   return requests + duration + init + ephemeral_storage + restore + snapstart_cache +
          snapstart_restore + provisioned_capacity + provisioned_duration;
@@ -195,6 +224,8 @@ CostResult compute_costs(const std::vector<FunctionUsage>& usage, const PriceTab
     w.init = gb_seconds(u.init_mb_ms) * rate[a];
     w.ephemeral_storage = gb_seconds(u.ephemeral_mb_ms) * p.ephemeral_storage;
     w.restore = gb_seconds(u.restore_mb_ms) * rate[a];
+    w.provisioned_capacity = gb_seconds(u.pc_capacity_mb_ms) * p.provisioned_capacity;
+    w.provisioned_duration = gb_seconds(u.pc_duration_mb_ms) * p.provisioned_duration;
     if (u.snapshot_mb > 0) {
       const double snapshot_gb = u.snapshot_mb / 1024.0;
       w.snapstart_cache = snapshot_gb * options.window_seconds * p.snapstart_cache;

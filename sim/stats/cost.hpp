@@ -40,6 +40,12 @@ struct FunctionUsage {
   std::uint64_t init_mb_ms = 0;
   /// Σ billed_ms × (ephemeral_mb − 512) when ephemeral_mb > 512 (billed_ms includes billed INIT).
   std::uint64_t ephemeral_mb_ms = 0;
+  /// Provisioned concurrency: Σ ceil_ms(execution) × memory_mb of executions on provisioned
+  /// environments (PC duration price, not tiered).
+  std::uint64_t pc_duration_mb_ms = 0;
+  /// Provisioned concurrency capacity: Σ over configuration periods of configured concurrency ×
+  /// memory_mb × the period rounded up to 5 minutes (pricing page).
+  std::uint64_t pc_capacity_mb_ms = 0;
   /// SnapStart: Σ ceil_ms(billed restore) × memory_mb — "Billed Restore Duration", charged as
   /// duration (Lambda docs "Monitoring for Lambda SnapStart"; lambda-facts §1).
   std::uint64_t restore_mb_ms = 0;
@@ -68,6 +74,17 @@ BilledInvocation bill_invocation(std::int64_t execution_us, std::int64_t init_us
 void add_invocation(FunctionUsage& usage, std::int64_t execution_us, std::int64_t init_us,
                     bool init_billed);
 
+/// Adds one request executed on a provisioned environment: billed at the PC duration price.
+void add_provisioned_invocation(FunctionUsage& usage, std::int64_t execution_us);
+
+/// Adds the INIT of a provisioned environment (billed even if it never serves a request),
+/// rounded up to the millisecond, to the INIT usage.
+void add_provisioned_init(FunctionUsage& usage, std::int64_t init_us);
+
+/// Adds one configuration period of provisioned concurrency: `concurrency` environments for
+/// `period_us`, rounded up to 5 minutes.
+void add_provisioned_period(FunctionUsage& usage, std::int64_t concurrency, std::int64_t period_us);
+
 /// Adds one SnapStart restore: its Billed Restore Duration, rounded up to the millisecond on its
 /// own (REPORT shows it as a separate field), and one restore of the snapshot.
 void add_restore(FunctionUsage& usage, std::int64_t billed_restore_us);
@@ -90,8 +107,8 @@ struct CostBreakdown {
   double restore = 0;            ///< SnapStart Billed Restore Duration (same tiered rate)
   double snapstart_cache = 0;    ///< snapshot GB × seconds × cache price (Python, .NET)
   double snapstart_restore = 0;  ///< snapshot GB × restores × restore price (Python, .NET)
-  double provisioned_capacity = 0;  ///< not computed yet (always 0 here)
-  double provisioned_duration = 0;  ///< not computed yet (always 0 here)
+  double provisioned_capacity = 0;  ///< configured PC × GB × seconds (rounded up to 5 min)
+  double provisioned_duration = 0;  ///< executions on provisioned environments
   /// Sum of all lines.
   [[nodiscard]] double total() const;
   CostBreakdown& operator+=(const CostBreakdown& other);
@@ -131,7 +148,9 @@ struct CostResult {
 ///   cache price (the version is taken as active for the whole window; AWS's 3-hour minimum per
 ///   cached version [unverified] is not applied), and the restores, snapshot GB × restores ×
 ///   restore price. Neither is tiered nor covered by the free tier.
-/// - provisioned_capacity / provisioned_duration stay 0 (not modelled here yet).
+/// - Provisioned concurrency: capacity = pc_capacity GB-s × the PC capacity price; executions on
+///   provisioned environments = pc_duration GB-s × the PC duration price. Neither is tiered;
+///   a function with provisioned_enabled gets no free tier.
 ///
 /// Throws ScenarioError (listing the known regions) if `region` has no prices for an architecture
 /// used by `usage`; InternalError if options.window_seconds is not a positive finite number.

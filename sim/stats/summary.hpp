@@ -32,6 +32,21 @@ struct AsyncSummary {
   LatencySummary age_at_completion;  ///< ms from arrival to success
 };
 
+/// Provisioned concurrency of a group (lambda-facts §5).
+struct ProvisionedSummary {
+  bool enabled = false;
+  double mean_configured = 0;  ///< time-weighted configured concurrency (what is billed)
+  double mean_allocated = 0;   ///< time-weighted initialised provisioned environments
+  std::int64_t max_allocated = 0;
+  double mean_in_use = 0;
+  double utilization = 0;  ///< mean in use / mean allocated
+  std::uint64_t inits = 0, recycled = 0, scale_out = 0, scale_in = 0;
+  double spillover_ratio = 0;  ///< spillover / executions started
+  /// Utilisation above which PC is cheaper than on-demand for the same work: PC capacity price
+  /// / (on-demand tier-1 duration price − PC duration price), ≈ 0.60 (lambda-facts §1).
+  double break_even_utilization = 0;
+};
+
 struct NamedGroup;
 
 /// Statistics of a function, a version, an alias or the whole scenario.
@@ -49,6 +64,7 @@ struct GroupSummary {
   CostBreakdown cost;          ///< the measured window
   CostBreakdown cost_monthly;  ///< projected to a 730-hour month at the same traffic
   AsyncSummary async;
+  ProvisionedSummary provisioned;
   std::int64_t scaling_tokens_min = -1;  ///< -1: no new environment needed a token
   /// Functions that declare versions: one group per version and per alias. An alias owns no
   /// environments (its environment figures stay 0; writers leave them out); its bill is its

@@ -36,6 +36,7 @@ class Json {
   void value(const std::string& key, std::int64_t v) { field(key), out_ += fmt::format("{}", v); }
   void value(const std::string& key, const std::string& v) { field(key), out_ += quote(v); }
   void null_value(const std::string& key) { field(key), out_ += "null"; }
+  void boolean(const std::string& key, bool v) { field(key), out_ += v ? "true" : "false"; }
   std::string str() { return out_ + "\n"; }
 
   static std::string quote(const std::string& s) {
@@ -97,6 +98,8 @@ void cost_fields(Json& j, const CostBreakdown& c) {
   j.value("restore", c.restore);
   j.value("snapstart_cache", c.snapstart_cache);
   j.value("snapstart_restore", c.snapstart_restore);
+  j.value("provisioned_capacity", c.provisioned_capacity);
+  j.value("provisioned_duration", c.provisioned_duration);
 }
 
 // The window's bill by line item, with the monthly projection nested in the same shape.
@@ -125,6 +128,7 @@ void group_json(Json& j, const GroupSummary& g, bool environments = true) {
   j.value("init_suppressed", n.init_suppressed);
   j.value("retried", n.retried);
   j.value("dropped", n.dropped);
+  j.value("spillover", n.spillover);
   j.close();
   j.value("cold_start_ratio", g.cold_start_ratio);
   j.open("latency_ms");
@@ -167,6 +171,23 @@ void group_json(Json& j, const GroupSummary& g, bool environments = true) {
   j.value("queue_mean", a.queue_mean);
   latency_json(j, "event_age_ms", a.age_at_start);
   latency_json(j, "completion_age_ms", a.age_at_completion);
+  j.close();
+  const ProvisionedSummary& p = g.provisioned;
+  j.open("provisioned");
+  j.boolean("enabled", p.enabled);
+  j.value("mean_configured", p.mean_configured);
+  j.value("mean_allocated", p.mean_allocated);
+  j.value("max_allocated", p.max_allocated);
+  j.value("mean_in_use", p.mean_in_use);
+  j.value("utilization", p.utilization);
+  j.value("spillover", n.spillover);
+  j.value("spillover_ratio", p.spillover_ratio);
+  j.value("spillover_cold", n.spillover_cold);
+  j.value("inits", p.inits);
+  j.value("recycled", p.recycled);
+  j.value("scale_out", p.scale_out);
+  j.value("scale_in", p.scale_in);
+  j.value("break_even_utilization", p.break_even_utilization);
   j.close();
   cost_json(j, "cost_usd", g.cost, g.cost_monthly);
   if (!g.versions.empty()) {
@@ -326,6 +347,19 @@ std::string to_table(const Summary& s) {
                        g->async.age_at_start.max);
     }
   }
+  if (s.total.provisioned.enabled) {
+    o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>9} {:>10} {:>10} {:>10}\n", "provisioned",
+                     w, "configured", "allocated", "in use", "util.", "spillover", "spill %",
+                     "break-even");
+    for (const auto& [name, g] : rows) {
+      const ProvisionedSummary& p = g->provisioned;
+      if (!p.enabled) continue;
+      o += fmt::format("{:<{}}  {:>10.2f} {:>10.2f} {:>10.2f} {:>9} {:>10} {:>10} {:>10}\n", name,
+                       w, p.mean_configured, p.mean_allocated, p.mean_in_use, pct(p.utilization),
+                       g->invocations.spillover, pct(p.spillover_ratio),
+                       pct(p.break_even_utilization));
+    }
+  }
   o += fmt::format("\n{:<{}}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}\n", "environments", w,
                    "conc.mean", "conc.max", "created", "evicted", "peak", "mean idle",
                    "idle env-s");
@@ -337,17 +371,24 @@ std::string to_table(const Summary& s) {
                      g->environments_mean_idle, g->idle_environment_seconds);
   const bool snapstart = s.total.cost.restore + s.total.cost.snapstart_cache +
                              s.total.cost.snapstart_restore > 0;
-  o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}{} {:>10}   {:>12}\n", "cost (USD)", w,
+  const bool provisioned =
+      s.total.cost.provisioned_capacity + s.total.cost.provisioned_duration > 0;
+  o += fmt::format("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}{}{} {:>10}   {:>12}\n", "cost (USD)", w,
                    "requests", "duration", "init", "ephemeral",
-                   snapstart ? fmt::format(" {:>10}", "snapstart") : "", "total", "per month");
+                   snapstart ? fmt::format(" {:>10}", "snapstart") : "",
+                   provisioned ? fmt::format(" {:>10} {:>10}", "PC cap.", "PC dur.") : "",
+                   "total", "per month");
   for (const auto& [name, g] : rows) {
     const CostBreakdown& c = g->cost;
-    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>10}{} {:>10}   {:>12}\n", name, w,
+    o += fmt::format("{:<{}}  {:>10} {:>10} {:>10} {:>10}{}{} {:>10}   {:>12}\n", name, w,
                      money(c.requests), money(c.duration), money(c.init),
                      money(c.ephemeral_storage),
                      snapstart ? fmt::format(" {:>10}", money(c.restore + c.snapstart_cache +
                                                               c.snapstart_restore))
                                : "",
+                     provisioned ? fmt::format(" {:>10} {:>10}", money(c.provisioned_capacity),
+                                               money(c.provisioned_duration))
+                                 : "",
                      money(c.total()), money(g->cost_monthly.total()));
   }
   o += fmt::format("\nprices: {} (table of {}), billed as of {}; a month is 730 hours\n", s.region,
