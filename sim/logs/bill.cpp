@@ -384,18 +384,24 @@ class Problems {
   std::uint64_t count_ = 0;
 };
 
-void add_usage(Totals& t, const ReportRecord& r) {
+/// Adds the line's billed MB-ms to its memory size's usage; false (nothing added) when a sum would
+/// overflow 64 bits, which only absurd input can cause (12-digit durations, 7-digit memory).
+bool add_usage(Totals& t, const ReportRecord& r) {
   const int memory = *r.memory_mb;
-  FunctionUsage& u = t.usage[memory];
-  u.memory_mb = memory;
   const auto billed = static_cast<std::uint64_t>(*r.billed_ms);
+  FunctionUsage& u = t.usage[memory];
   std::uint64_t mb_ms = 0;
-  const bool overflow =
-      __builtin_mul_overflow(billed, static_cast<std::uint64_t>(memory), &mb_ms) ||
-      __builtin_add_overflow(u.duration_mb_ms, mb_ms, &u.duration_mb_ms) ||
-      __builtin_add_overflow(t.billed_ms, billed, &t.billed_ms);
-  LSIM_CHECK(!overflow, "billed usage overflows 64 bits");
+  std::uint64_t usage_sum = 0;
+  std::uint64_t billed_sum = 0;
+  if (__builtin_mul_overflow(billed, static_cast<std::uint64_t>(memory), &mb_ms) ||
+      __builtin_add_overflow(u.duration_mb_ms, mb_ms, &usage_sum) ||
+      __builtin_add_overflow(t.billed_ms, billed, &billed_sum))
+    return false;
+  u.memory_mb = memory;
+  u.duration_mb_ms = usage_sum;
+  t.billed_ms = billed_sum;
   ++u.requests;
+  return true;
 }
 
 }  // namespace
@@ -446,6 +452,11 @@ int run_bill(const std::vector<std::string>& inputs, const BillOptions& options,
           ++t.restore_reports;
           continue;
         }
+        if (!add_usage(t, *r)) {
+          problems.add(name, r->line, "Billed Duration x Memory Size overflows the 64-bit total");
+          ++t.malformed;
+          continue;
+        }
         ++t.records;
         if (r->init) ++t.with_init;
         if (r->billed_restore_ms) ++t.with_restore;
@@ -461,7 +472,6 @@ int run_bill(const std::vector<std::string>& inputs, const BillOptions& options,
             ++t.mismatches;
             break;
         }
-        add_usage(t, *r);
         writer->record(name, *r, v);
       }
     } catch (const ScenarioError& e) {

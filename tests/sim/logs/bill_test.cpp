@@ -4,6 +4,7 @@
 #include "sim/logs/bill.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -248,4 +249,24 @@ TEST_CASE("run_bill streams a report and returns 0, 1 or 2", "[logs][bill]") {
     CHECK(lsim::run_bill({dir + "README.md"}, o, shipped_prices(), out, err3) == 2);
     CHECK(err3.str().find("README.md: error: no REPORT lines found") != std::string::npos);
   }
+}
+
+TEST_CASE("Absurd but well-formed numbers are bad input, not an overflow", "[logs][bill]") {
+  const std::string path = std::string(P_tmpdir) + "/lsim_bill_overflow.log";
+  {
+    std::ofstream f(path);
+    const std::string line =
+        "2024-03-01T00:00:00.000Z REPORT RequestId: r Duration: 999999999998.50 ms Billed "
+        "Duration: 999999999999 ms Memory Size: 9999999 MB Max Memory Used: 1 MB\n";
+    f << line << line;  // the second line's MB-ms would pass 2^64
+  }
+  lsim::BillOptions o;
+  o.rules = fallback();
+  std::ostringstream out;
+  std::ostringstream err;
+  CHECK(lsim::run_bill({path}, o, shipped_prices(), out, err) == 2);
+  CHECK(
+      err.str().find("lsim_bill_overflow.log:2: error: Billed Duration x Memory Size overflows") !=
+      std::string::npos);
+  std::remove(path.c_str());
 }
