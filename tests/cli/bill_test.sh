@@ -24,7 +24,7 @@ check() {  # check NAME EXPECTED_EXIT EXPECTED_OUTPUT_SUBSTRING -- ARGS...
   fi
 }
 
-check "help teaches, with an example" 0 "example:" -- bill --help
+check "help teaches, with examples" 0 "examples:" -- bill --help
 check "help bill" 0 "usage: lambdasim bill" -- help bill
 check "main help lists bill" 0 "bill LOGS" -- --help
 check "missing LOGS" 2 "bill: missing LOGS" -- bill

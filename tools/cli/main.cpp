@@ -164,13 +164,19 @@ options:
                         REPORT line, with its outcome)
   -h, --help            this help
 
-example:
-  lambdasim bill tests/data/report_lines/handmade_edge_cases.log
-  mismatch: tests/data/report_lines/handmade_edge_cases.log:4: request ...: Billed Duration 104 ms,
-    expected 103 ms = Duration 102.25 ms, rounded up to 1 ms; rule: 1 ms rounding (since
-    2020-12-01); date 2024-03-01 from the line's timestamp
-  lambdasim bill: 1 input, ... lines: ... REPORT, ...
-  aws logs tail /aws/lambda/my-fn --since 1h --format short | lambdasim bill - --runtime nodejs22.x
+examples:
+  $ lambdasim bill tests/data/report_lines/handmade_edge_cases.log
+  mismatch: tests/data/report_lines/handmade_edge_cases.log:4: request 00000000-0000-4000-8000-
+  000000000001: Billed Duration 104 ms, expected 103 ms = Duration 102.25 ms, rounded up to 1 ms;
+  rule: 1 ms rounding (since 2020-12-01); date 2024-03-01 from the line's timestamp
+  lambdasim bill: 1 input, 33 lines: 14 REPORT, 3 INIT_REPORT, 0 RESTORE_REPORT, 16 other
+  billed duration: 12 match, 1 match only within the printed precision, 1 mismatch
+  usage as billed: 14 requests, 7390 billed ms, 2.393071 GB-s (3 with Init Duration, ...)
+  cost (USD): requests 0.00000280, duration 0.00003988, total 0.00004268
+  ...                                                      (exit code 1: one line is wrong)
+
+  lambdasim bill export/*.gz --runtime python3.12 --architecture arm64 -f csv > lines.csv
+  aws logs tail /aws/lambda/my-fn --since 1h | lambdasim bill - --runtime nodejs22.x
 
 exit codes: 0 every Billed Duration matches, 1 some do not (listed), 2 bad input (a file that
 cannot be read, a malformed REPORT line with its line number, no REPORT line at all) or usage
