@@ -25,7 +25,7 @@ LSIM_ROOT="$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 export LSIM_ROOT
 
 LSIM_PACKAGES=(cmake ninja-build g++ libyaml-cpp-dev libfmt-dev libboost-program-options-dev
-               libeigen3-dev catch2)
+               libeigen3-dev catch2 zlib1g-dev)
 LSIM_MIN_CMAKE=3.25
 LSIM_MIN_GXX=12
 

@@ -1,6 +1,6 @@
-// The `lambdasim` command line: run, validate, models. Parses options with Boost.Program_options,
-// loads and validates the scenario, runs it, and writes the result. Exit codes: 0 ok, 2 bad input
-// (scenario or command line), 1 internal error.
+// The `lambdasim` command line: run, validate, models, schema, bill. Parses options with
+// Boost.Program_options, loads and validates the scenario, runs it, and writes the result. Exit
+// codes: 0 ok, 2 bad input (scenario or command line), 1 internal error (`bill`: 1 = mismatches).
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -17,6 +17,7 @@
 #include "sim/core/check.hpp"
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/units.hpp"
+#include "sim/logs/bill.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
 #include "sim/simulation.hpp"
@@ -49,6 +50,8 @@ commands:
   validate SCENARIO…  check scenario files without running them
   models              list every model (`type:`) with its parameters, units and defaults
   schema              print the JSON Schema of scenario files (for editors)
+  bill LOGS…          recompute the Billed Duration of CloudWatch REPORT lines and
+                      report every line AWS billed differently, with the reason
   help [COMMAND]      show help for a command
 
 options:
@@ -60,6 +63,7 @@ examples:
   lambdasim run scenarios/quickstart.yaml --format json --output result.json
   lambdasim run scenarios/quickstart.yaml --set functions.api.memory=1024MB --seed 7
   lambdasim validate scenarios/*.yaml
+  lambdasim bill exported-logs.txt.gz --runtime python3.12
 
 exit codes: 0 success, 2 bad input (scenario or command line), 1 internal error
 )";
@@ -123,6 +127,59 @@ example scenarios point at it with a first line
 
 example:
   lambdasim schema > scenarios/lambdasim.schema.json
+)";
+
+const char* kBillHelp = R"(usage: lambdasim bill LOGS... [options]
+
+Checks AWS's arithmetic on your own logs. Reads CloudWatch Logs lines (files, or - for
+standard input; plain text or gzip, e.g. an export to S3), finds every REPORT line, recomputes
+its Billed Duration from its Duration and compares. Prints each line AWS billed differently,
+with the rule used, then a summary: lines read, records, mismatches, billed GB-s and their cost.
+
+The rule of the line's date:
+  Billed = Duration [+ Init Duration when billed] [+ Billed Restore Duration (SnapStart)],
+           rounded UP to 1 ms (from 2020-12-01; AWS What's New, 2020-12-01) or to 100 ms
+           (before; lines of 2020-11-30, when the change rolled out, may show either).
+  Init Duration is billed from 2025-08-01 for every function, and before that only for custom
+  runtimes (provided*) and container images. Without --runtime/--package both readings are
+  tried for older cold starts.
+  Durations are exact decimals (102.25 ms = 102,250 us), never floating point. Duration is
+  printed rounded, so a Billed Duration one unit off that a Duration within the printed digits
+  explains counts as "match only within the printed precision", not as a mismatch.
+The date of a line is its timestamp when it has one (export prefix 2024-03-01T12:00:00.000Z,
+13-digit epoch ms, or JSON "time"), else --date, else the price table's date.
+
+Lines understood: REPORT (tab or space separated, the space-before-tab quirk, Init Duration,
+Restore Duration / Billed Restore Duration, Status: timeout|error, Error Type, XRAY suffix),
+INIT_REPORT and RESTORE_REPORT (counted, not billed here), the JSON log format
+({"time":…,"type":"platform.report","record":{…}}), with or without a prefix such as a
+timestamp or a log stream name. Other lines are skipped and counted.
+
+options:
+  --date YYYY-MM-DD     billing date of lines without a timestamp
+  --runtime R           the function's runtime (python3.12, provided.al2023, ...); implies ZIP
+  --package zip|image   how the function is deployed (images pay for INIT at every date)
+  --architecture A      x86_64 (default) or arm64: prices the lines
+  -f, --format FMT      table (default), json (mismatches + summary) or csv (one row per
+                        REPORT line, with its outcome)
+  -h, --help            this help
+
+examples:
+  $ lambdasim bill tests/data/report_lines/handmade_edge_cases.log
+  mismatch: tests/data/report_lines/handmade_edge_cases.log:4: request 00000000-0000-4000-8000-
+  000000000001: Billed Duration 104 ms, expected 103 ms = Duration 102.25 ms, rounded up to 1 ms;
+  rule: 1 ms rounding (since 2020-12-01); date 2024-03-01 from the line's timestamp
+  lambdasim bill: 1 input, 33 lines: 14 REPORT, 3 INIT_REPORT, 0 RESTORE_REPORT, 16 other
+  billed duration: 12 match, 1 match only within the printed precision, 1 mismatch
+  usage as billed: 14 requests, 7390 billed ms, 2.393071 GB-s (3 with Init Duration, ...)
+  cost (USD): requests 0.00000280, duration 0.00003988, total 0.00004268
+  ...                                                      (exit code 1: one line is wrong)
+
+  lambdasim bill export/*.gz --runtime python3.12 --architecture arm64 -f csv > lines.csv
+  aws logs tail /aws/lambda/my-fn --since 1h | lambdasim bill - --runtime nodejs22.x
+
+exit codes: 0 every Billed Duration matches, 1 some do not (listed), 2 bad input (a file that
+cannot be read, a malformed REPORT line with its line number, no REPORT line at all) or usage
 )";
 
 void print_diagnostics(const lsim::Diagnostics& d) {
@@ -313,6 +370,59 @@ int cmd_schema(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int cmd_bill(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")                                           //
+      ("format,f", po::value<std::string>()->default_value("table"), "")   //
+      ("date", po::value<std::string>(), "")                               //
+      ("runtime", po::value<std::string>(), "")                            //
+      ("package", po::value<std::string>(), "")                            //
+      ("architecture", po::value<std::string>(), "")                       //
+      ("logs", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("logs", -1);
+  const auto vm = parse(args, opts, pos, "bill");
+  if (vm.count("help")) {
+    std::cout << kBillHelp;
+    return kExitOk;
+  }
+  if (!vm.count("logs")) throw UsageError("bill: missing LOGS (try: lambdasim bill --help)");
+  lsim::BillOptions o;
+  o.format = vm["format"].as<std::string>();
+  if (o.format != "table" && o.format != "json" && o.format != "csv")
+    throw UsageError(fmt::format("bill: unknown format '{}' (known: table, json, csv)", o.format));
+  if (vm.count("date")) {
+    const std::string text = vm["date"].as<std::string>();
+    o.rules.date = lsim::parse_date(text);
+    if (!o.rules.date)
+      throw UsageError(fmt::format("bill: --date '{}' is not a date YYYY-MM-DD", text));
+  }
+  if (vm.count("runtime")) {
+    o.rules.runtime = vm["runtime"].as<std::string>();
+    if (o.rules.runtime.empty()) throw UsageError("bill: --runtime is empty");
+  }
+  if (vm.count("package")) {
+    const std::string p = vm["package"].as<std::string>();
+    if (p == "zip") o.rules.package = lsim::PackageType::Zip;
+    else if (p == "image") o.rules.package = lsim::PackageType::Image;
+    else throw UsageError(fmt::format("bill: unknown package type '{}' (known: zip, image)", p));
+  }
+  if (vm.count("architecture")) {
+    const std::string a = vm["architecture"].as<std::string>();
+    const auto arch = lsim::parse_architecture(a);
+    if (!arch)
+      throw UsageError(fmt::format("bill: unknown architecture '{}' (known: x86_64, arm64)", a));
+    o.architecture = *arch;
+  }
+  const lsim::PriceTable prices = lsim::PriceTable::parse(lsim::builtin_price_table_yaml(),
+                                                          lsim::builtin_price_table_origin());
+  const auto table_date = lsim::parse_date(prices.effective_date());
+  LSIM_CHECK(table_date.has_value(), "validated price table with date '{}'",
+             prices.effective_date());
+  o.rules.fallback_date = *table_date;
+  return lsim::run_bill(vm["logs"].as<std::vector<std::string>>(), o, prices, std::cout, std::cerr);
+}
+
 int dispatch(std::vector<std::string> args) {
   if (args.empty()) {
     std::cout << kMainHelp;
@@ -334,6 +444,7 @@ int dispatch(std::vector<std::string> args) {
                   : topic == "validate" ? kValidateHelp
                   : topic == "models"   ? kModelsHelp
                   : topic == "schema"   ? kSchemaHelp
+                  : topic == "bill"     ? kBillHelp
                                         : kMainHelp);
     return kExitOk;
   }
@@ -341,11 +452,12 @@ int dispatch(std::vector<std::string> args) {
   if (cmd == "validate") return cmd_validate(rest);
   if (cmd == "models") return cmd_models(rest);
   if (cmd == "schema") return cmd_schema(rest);
+  if (cmd == "bill") return cmd_bill(rest);
   // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
   if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
   std::string msg = fmt::format("unknown command '{}'", cmd);
   const std::string guess =
-      lsim::closest_match(cmd, {"run", "validate", "models", "schema", "help"});
+      lsim::closest_match(cmd, {"run", "validate", "models", "schema", "bill", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }
