@@ -66,7 +66,7 @@ if cmp -s "$tmp/a.json" "$tmp/b.json" && ! cmp -s "$tmp/a.json" "$tmp/c.json"; t
 if [[ $(wc -l <"$tmp/d.csv") -eq 2 ]] && head -1 "$tmp/d.csv" | grep -q '^scenario,seed,function,arrived'; then
   passed=$((passed + 1)); else echo "FAIL: csv"; failed=$((failed + 1)); fi
 # Output to an unwritable place is an error, not a crash.
-check "unwritable output" 1 "cannot write" -- run "$q" --output /nonexistent-dir/x.json
+check "unwritable output" 2 "cannot write" -- run "$q" --output /nonexistent-dir/x.json
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,6 +1,7 @@
 // The `lambdasim` command line: run, validate, models, schema, bill. Parses options with
 // Boost.Program_options, loads and validates the scenario, runs it, and writes the result. Exit
-// codes: 0 ok, 2 bad input (scenario or command line), 1 internal error (`bill`: 1 = mismatches).
+// codes: 0 ok, 2 bad input (scenario, command line, unreadable or unwritable files), 70 internal
+// error (`bill`: 1 = mismatches).
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -33,7 +34,8 @@ const char* builtin_price_table_origin();
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
-constexpr int kExitOk = 0, kExitInternal = 1, kExitBadInput = 2;
+// 70 is EX_SOFTWARE (sysexits.h), as style.md asks; 1 stays free for `bill`'s "mismatches".
+constexpr int kExitOk = 0, kExitInternal = 70, kExitBadInput = 2;
 
 class UsageError : public std::runtime_error {
  public:
@@ -65,7 +67,7 @@ examples:
   lambdasim validate scenarios/*.yaml
   lambdasim bill exported-logs.txt.gz --runtime python3.12
 
-exit codes: 0 success, 2 bad input (scenario or command line), 1 internal error
+exit codes: 0 success, 2 bad input (scenario, command line, files), 70 internal error
 )";
 
 const char* kRunHelp = R"(usage: lambdasim run SCENARIO [options]
@@ -477,8 +479,8 @@ int main(int argc, char** argv) {
   } catch (const lsim::InternalError& e) {
     std::cerr << "lambdasim: internal error (please report it): " << e.what() << '\n';
     return kExitInternal;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // e.g. an output file that cannot be written
     std::cerr << "lambdasim: error: " << e.what() << '\n';
-    return kExitInternal;
+    return kExitBadInput;
   }
 }
