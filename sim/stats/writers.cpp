@@ -391,6 +391,11 @@ std::string to_table(const Summary& s) {
                                  : "",
                      money(c.total()), money(g->cost_monthly.total()));
   }
+  if (s.total.provisioned.enabled)
+    o += fmt::format("\nprovisioned concurrency is cheaper than on-demand above {} utilisation "
+                     "(break-even); utilisation here: {}\n",
+                     pct(s.total.provisioned.break_even_utilization),
+                     pct(s.total.provisioned.utilization));
   o += fmt::format("\nprices: {} (table of {}), billed as of {}; a month is 730 hours\n", s.region,
                    s.price_table_date, s.billing_date);
   return o;

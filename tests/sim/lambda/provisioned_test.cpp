@@ -243,3 +243,20 @@ workload:
 )"),
                     Catch::Contains("not while it splits traffic"));
 }
+
+TEST_CASE("A schedule moves target tracking's min and max, as scheduled actions do",
+          "[platform][provisioned]") {
+  // Light load (utilisation below target all day), min 2 until 08:00, then min 30: the
+  // configured concurrency follows min up at 08:00 and back at 20:00.
+  const auto s = run_yaml(pc_scenario(
+      R"({ type: target_tracking, target: 0.7, min: 2, max: 100, ready_at_start: true, schedule: [ { daily: "08:00", min: 30, max: 100 }, { daily: "20:00", min: 2, max: 100 } ] })",
+      "{ type: poisson, rate: 1/s }", "24h"));
+  const auto& g = version(s, "api", "1");
+  // 30 from 08:00 to 20:00; at night the low alarm keeps it at min 2 (it was set at 2 at the
+  // start, and scale-in after 20:00 waits for 15 datapoints below 63 %).
+  const double at_least = (2.0 * 8 + 30 * 12 + 2 * 4) / 24;
+  CHECK(g.provisioned.mean_configured >= at_least - 1e-9);
+  CHECK(g.provisioned.mean_configured <= at_least + 28.0 * 16 / 60 / 24 + 1e-9);
+  CHECK(g.provisioned.scale_out == 1);
+  CHECK(g.provisioned.scale_in == 1);
+}
