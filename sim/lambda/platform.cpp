@@ -536,6 +536,16 @@ void Platform::finish_event(std::uint32_t event, const Instance& inst) {
   queue_.push(now_ + delay, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
 }
 
+void Platform::bill_execution(FunctionUsage& usage, const UnitState& u, const Instance& inst,
+                              bool init_billed) {
+  if (inst.provisioned) {
+    add_provisioned_invocation(usage, inst.exec.count());
+    return;
+  }
+  add_invocation(usage, inst.exec.count(), inst.init.count(), init_billed);
+  if (u.snapstart && inst.cold) add_restore(usage, inst.billed_restore.count());
+}
+
 void Platform::record_execution(FunctionCollector& s, const Instance& inst) {
   const Duration latency = inst.init + inst.exec;
   if (inst.event == kNone) ++s.counts.completed;
@@ -566,17 +576,9 @@ void Platform::on(const ExecutionFinished& e) {
     record_execution(u.stats, inst);
     if (alias != nullptr) record_execution(alias->stats, inst);
     const bool init_billed = inst.cold && u.init_billed;
-    for (FunctionUsage* usage :
-         {&u.stats.usage,
-          alias == nullptr ? nullptr : &alias->usage[inst.unit == alias->units[0] ? 0 : 1]}) {
-      if (usage == nullptr) continue;
-      if (inst.provisioned) {
-        add_provisioned_invocation(*usage, inst.exec.count());
-        continue;
-      }
-      add_invocation(*usage, inst.exec.count(), inst.init.count(), init_billed);
-      if (u.snapstart && inst.cold) add_restore(*usage, inst.billed_restore.count());
-    }
+    bill_execution(u.stats.usage, u, inst, init_billed);
+    if (alias != nullptr)
+      bill_execution(alias->usage[inst.unit == alias->units[0] ? 0 : 1], u, inst, init_billed);
   }
   if (inst.event == kNone) ++all_completed_;
   set_busy(u, inst.alias, -1);

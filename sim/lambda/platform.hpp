@@ -202,6 +202,9 @@ class Platform {
   void finish_event(std::uint32_t event, const Instance& inst);
   /// Counts one finished execution and its latency into `s` (a version's or an alias's).
   static void record_execution(FunctionCollector& s, const Instance& inst);
+  /// Adds one finished execution to `usage` (a version's, or an alias's share).
+  static void bill_execution(FunctionUsage& usage, const UnitState& u, const Instance& inst,
+                             bool init_billed);
   InstanceSlot allocate_instance(std::uint32_t unit);
   void release_to_idle(InstanceSlot slot);
   void arm_timer(InstanceSlot slot);
