@@ -164,6 +164,7 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
       spec.pricing.date.value_or(parse_date(prices.effective_date()).value_or(Date{2026, 1, 1}));
   Platform platform(spec, registries, options.seed, options.replication, billing_date);
   if (options.progress) platform.set_progress(options.progress);
+  platform.set_observer(options.observer);
   platform.run();
 
   Summary s;

@@ -226,6 +226,12 @@ void Platform::advance_to(const EventKey& key, std::uint64_t id) {
 
 void Platform::throttle(UnitState& u, std::uint32_t alias, bool counted, bool by_scaling) {
   ++all_throttled_;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Throttle, .at = now_, .invocation = current_invocation_,
+                .unit = static_cast<std::uint32_t>(&u - units_.data()), .alias = alias,
+                .reason = by_scaling ? "scaling" : "concurrency"};
+    observer_->on_step(s);
+  }
   if (!counted) return;
   for (FunctionCollector* s : {&u.stats, alias == kNone ? nullptr : &aliases_[alias].stats}) {
     if (s == nullptr) continue;
@@ -312,6 +318,12 @@ void Platform::on(const InvocationArrived& e) {
   UnitState& u = units_[unit];
   const bool counted = now_ >= window_from_;
   ++all_arrived_;
+  current_invocation_ = all_arrived_;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Arrive, .at = now_, .invocation = all_arrived_,
+                .unit = unit, .alias = alias, .async = wl.async};
+    observer_->on_step(s);
+  }
   if (counted) {
     ++u.stats.counts.arrived;
     if (alias != kNone) ++aliases_[alias].stats.counts.arrived;
@@ -327,7 +339,7 @@ void Platform::on(const InvocationArrived& e) {
       ev = static_cast<std::uint32_t>(events_pool_.size());
       events_pool_.emplace_back();
     }
-    events_pool_[ev] = AsyncEvent{now_, unit, alias, 0, 0, counted};
+    events_pool_[ev] = AsyncEvent{now_, all_arrived_, unit, alias, 0, 0, counted};
     if (counted) {
       ++u.stats.async.arrived;
       if (alias != kNone) ++aliases_[alias].stats.async.arrived;
@@ -433,7 +445,17 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
   inst.counted = counted;
   inst.alias = alias;
   inst.event = event;
+  inst.invocation = current_invocation_;
   inst.billed_restore = billed_restore;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Start, .at = now_, .invocation = current_invocation_,
+                .unit = unit, .alias = alias, .environment = inst.serial,
+                .async = event != kNone, .cold = cold, .provisioned = inst.provisioned,
+                .init = init, .exec = exec, .outcome = outcome,
+                .attempt = event != kNone ? events_pool_[event].retries : 0,
+                .reason = instances_[slot].first ? "first" : ""};
+    observer_->on_step(s);
+  }
   set_busy(u, alias, +1);
   ++all_started_;
   if (counted) {
@@ -455,6 +477,7 @@ void Platform::attempt(std::uint32_t event) {
     drop(event, DropReason::Age);
     return;
   }
+  current_invocation_ = ev.invocation;
   if (start(ev.unit, ev.alias, ev.counted, event) == Admission::Started) {
     AsyncEvent& started = events_pool_[event];  // start() does not touch the pool; for clarity
     set_queued(u, -1);
@@ -480,6 +503,12 @@ void Platform::attempt(std::uint32_t event) {
     if (ev.alias != kNone) ++aliases_[ev.alias].stats.async.throttle_retries;
   }
   queue_.push(now_ + backoff, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Requeue, .at = now_, .invocation = ev.invocation,
+                .unit = ev.unit, .alias = ev.alias, .async = true, .until = now_ + backoff,
+                .attempt = ev.retries, .reason = "no capacity"};
+    observer_->on_step(s);
+  }
 }
 
 void Platform::on(const AsyncRetry& e) { attempt(e.event); }
@@ -490,6 +519,12 @@ void Platform::drop(std::uint32_t event, DropReason reason) {
   const AsyncEvent& ev = events_pool_[event];
   UnitState& u = units_[ev.unit];
   if (reason == DropReason::Age) set_queued(u, -1);
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Drop, .at = now_, .invocation = ev.invocation,
+                .unit = ev.unit, .alias = ev.alias, .async = true, .attempt = ev.retries,
+                .reason = reason == DropReason::Age ? "age" : "retries"};
+    observer_->on_step(s);
+  }
   ++all_dropped_;
   if (ev.counted) {
     for (FunctionCollector* s : {&u.stats, ev.alias == kNone ? nullptr : &aliases_[ev.alias].stats}) {
@@ -534,6 +569,12 @@ void Platform::finish_event(std::uint32_t event, const Instance& inst) {
   set_queued(u, +1);
   const Duration delay = std::chrono::minutes(ev.retries == 1 ? 1 : 2);
   queue_.push(now_ + delay, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Requeue, .at = now_, .invocation = ev.invocation,
+                .unit = ev.unit, .alias = ev.alias, .async = true, .until = now_ + delay,
+                .attempt = ev.retries, .reason = "function error"};
+    observer_->on_step(s);
+  }
 }
 
 void Platform::bill_execution(FunctionUsage& usage, const UnitState& u, const Instance& inst,
@@ -581,6 +622,13 @@ void Platform::on(const ExecutionFinished& e) {
       bill_execution(alias->usage[inst.unit == alias->units[0] ? 0 : 1], u, inst, init_billed);
   }
   if (inst.event == kNone) ++all_completed_;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Finish, .at = now_, .invocation = inst.invocation,
+                .unit = inst.unit, .alias = inst.alias, .environment = inst.serial,
+                .async = inst.event != kNone, .cold = inst.cold, .provisioned = inst.provisioned,
+                .init = inst.init, .exec = inst.exec, .outcome = inst.outcome};
+    observer_->on_step(s);
+  }
   set_busy(u, inst.alias, -1);
   inst.first = false;
   if (inst.event != kNone) finish_event(inst.event, inst);
@@ -600,6 +648,12 @@ void Platform::on(const ExecutionFinished& e) {
       inst.state = InstanceState::Idle;
       inst.idle_since = now_;
       u.pc_idle.push_most_recent(instances_, e.slot);
+      if (observer_ != nullptr) [[unlikely]] {
+        StepEvent s{.kind = StepEvent::Kind::Idle, .at = now_, .unit = inst.unit,
+                    .environment = inst.serial, .provisioned = true, .until = horizon_,
+                    .reason = "provisioned"};
+        observer_->on_step(s);
+      }
     }
   } else if (reset) {
     // A timeout or a crash resets the environment: the next invocation there would be cold
@@ -627,6 +681,11 @@ void Platform::release_to_idle(InstanceSlot slot) {
   u.idle.push_most_recent(instances_, slot);
   set_idle(u);
   arm_timer(slot);
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Idle, .at = now_, .unit = inst.unit,
+                .environment = inst.serial, .until = deadline};
+    observer_->on_step(s);
+  }
 }
 
 // One pending timer per environment at most. If the environment is reused before the timer
@@ -664,6 +723,15 @@ void Platform::on(const KeepAliveExpired& e) {
 void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   Instance& inst = instances_[slot];
   UnitState& u = units_[inst.unit];
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Evict, .at = now_, .unit = inst.unit,
+                .environment = inst.serial, .provisioned = inst.provisioned,
+                .reason = reason == EvictReason::Reset      ? "reset"
+                          : reason == EvictReason::Lifetime ? "lifetime"
+                          : inst.provisioned                 ? "scale-in"
+                                                             : "idle"};
+    observer_->on_step(s);
+  }
   if (inst.provisioned) {
     if (inst.state == InstanceState::Idle) u.pc_idle.remove(instances_, slot);
     if (inst.ready) pc_change(u, -1, 0);
@@ -825,6 +893,11 @@ InstanceSlot Platform::pc_start_environment(std::uint32_t unit, bool ready_now) 
     ++u.stats.provisioned.inits;
   }
   queue_.push(now_ + init, static_cast<std::uint8_t>(Phase::Release), PcReady{slot});
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::PcInit, .at = now_, .unit = unit,
+                .environment = inst.serial, .provisioned = true, .init = init};
+    observer_->on_step(s);
+  }
   return slot;
 }
 
@@ -842,6 +915,11 @@ void Platform::pc_make_ready(InstanceSlot slot) {
   inst.state = InstanceState::Idle;
   inst.idle_since = now_;
   u.pc_idle.push_most_recent(instances_, slot);
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::PcReady, .at = now_, .unit = inst.unit,
+                .environment = inst.serial, .provisioned = true};
+    observer_->on_step(s);
+  }
   if (inst.replaces != kNoSlot) {
     Instance& old = instances_[inst.replaces];
     if (old.state != InstanceState::Free && old.serial == inst.replaces_serial) {

@@ -15,6 +15,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/lambda/events.hpp"
 #include "sim/lambda/instance.hpp"
+#include "sim/lambda/observer.hpp"
 #include "sim/lambda/policies.hpp"
 #include "sim/lambda/registries.hpp"
 #include "sim/scenario/spec.hpp"
@@ -35,6 +36,8 @@ class Platform {
   /// Called with the simulated fraction done (0..1) about every million events; for progress
   /// display only (it must not touch the simulation).
   void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
+  /// Receives every step (narration, timeline); nullptr (the default) for none. Not owned.
+  void set_observer(PlatformObserver* observer) { observer_ = observer; }
 
   /// Simulates until the horizon, then lets in-flight executions finish and the async queues
   /// drain (retries included). Checks conservation (arrived = completed + throttled + dropped) at
@@ -175,6 +178,7 @@ class Platform {
   /// An asynchronous event in the function's internal queue (lambda-facts §4).
   struct AsyncEvent {
     Time arrived{};
+    std::uint64_t invocation = 0;  ///< arrival number, for observers
     std::uint32_t unit = 0;
     std::uint32_t alias = kNone;
     std::uint8_t retries = 0;    ///< retries after function errors so far
@@ -266,6 +270,8 @@ class Platform {
   std::uint64_t digest_ = 0x6C616D6264617369ULL;
   std::uint64_t events_ = 0;
   std::function<void(double)> progress_;
+  PlatformObserver* observer_ = nullptr;
+  std::uint64_t current_invocation_ = 0;  ///< the invocation start() is starting
 };
 
 }  // namespace lsim
