@@ -24,6 +24,8 @@ void register_lognormal_distribution(Registry<DurationDistribution>& r);
 void register_empirical_distribution(Registry<DurationDistribution>& r);
 
 void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
+/// Registers aws_2017, aws_2019, aws_2021, azure, huawei, never and none.
+void register_keep_alive_presets(Registry<KeepAlivePolicy>& r);
 
 void register_reuse_policies(Registry<ReusePolicy>& r);
 

@@ -16,6 +16,7 @@ void register_builtin_models(Registries& r) {
     register_empirical_distribution(*d);
   }
   register_fixed_keep_alive(r.keep_alive);
+  register_keep_alive_presets(r.keep_alive);
   register_reuse_policies(r.reuse);
   register_scaling_policies(r.scaling);
 }
