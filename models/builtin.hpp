@@ -15,6 +15,12 @@ namespace lsim::models {
 
 void register_poisson_arrivals(Registry<ArrivalProcess>& r);
 void register_constant_arrivals(Registry<ArrivalProcess>& r);
+void register_on_off_arrivals(Registry<ArrivalProcess>& r);
+void register_diurnal_arrivals(Registry<ArrivalProcess>& r);
+void register_mmpp_arrivals(Registry<ArrivalProcess>& r);
+void register_schedule_arrivals(Registry<ArrivalProcess>& r);
+/// Registers both `piecewise` (step profile) and `ramp` (linear profile).
+void register_piecewise_arrivals(Registry<ArrivalProcess>& r);
 
 // Distributions serve both `duration:` and `cold_start:`.
 void register_constant_distribution(Registry<DurationDistribution>& r);

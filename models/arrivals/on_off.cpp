@@ -1,0 +1,83 @@
+// On-off (bursty) arrivals: ON periods of Poisson arrivals at `rate` alternate with OFF periods
+// without any — batch jobs, retries after an outage, a client that wakes up, sends, sleeps. The
+// process starts with an ON period at time 0. With `random: true` the period lengths are
+// exponential with means `on` and `off` (an interrupted Poisson process, the two-state MMPP with
+// one silent state); otherwise they are exactly `on` and `off`. Long-run mean rate:
+// rate · on / (on + off). Index of dispersion > 1: arrivals cluster, which is what makes cold
+// starts come in bursts.
+//
+//   on      duration, required, > 0   mean length of an ON period
+//   off     duration, required        mean length of an OFF period (0: plain Poisson)
+//   rate    rate, required            arrival rate during ON periods
+//   random  boolean, default false    exponential (true) or constant (false) period lengths
+//
+//   arrivals: { type: on_off, on: 30s, off: 5m, rate: 100/s, random: true }
+#include <algorithm>
+#include <cmath>
+
+#include "models/builtin.hpp"
+
+namespace lsim::models {
+namespace {
+
+class OnOffArrivals final : public ArrivalProcess {
+ public:
+  OnOffArrivals(double on_s, double off_s, double rate, bool random, RngStream rng)
+      : on_s_(on_s), off_s_(off_s), rate_(rate), random_(random), rng_(std::move(rng)) {}
+
+  std::optional<Time> next(Time) override {
+    if (rate_ <= 0) return std::nullopt;
+    // Arrivals form a Poisson process in ON time (the clock that runs only during ON periods),
+    // so the gap is one exponential of ON time, spent across as many periods as it takes.
+    double need = rng_.exponential(rate_);
+    if (!random_) {
+      // Constant periods: ON time u falls in cycle floor(u / on), so no period is walked.
+      on_time_s_ += need;
+      const double cycle = std::floor(on_time_s_ / on_s_);
+      const double within = std::clamp(on_time_s_ - cycle * on_s_, 0.0, on_s_);
+      return Time{to_duration(cycle * (on_s_ + off_s_) + within)};
+    }
+    // Random periods are drawn one by one (two draws per cycle crossed); the first ON period
+    // is drawn at the first call, since a model draws nothing when it is built.
+    if (on_end_s_ < 0) on_end_s_ = rng_.exponential(1.0 / on_s_);
+    while (t_s_ + need >= on_end_s_) {
+      need -= on_end_s_ - t_s_;
+      t_s_ = on_end_s_ + (off_s_ > 0 ? rng_.exponential(1.0 / off_s_) : 0.0);
+      on_end_s_ = t_s_ + rng_.exponential(1.0 / on_s_);
+    }
+    t_s_ += need;
+    return Time{to_duration(t_s_)};
+  }
+  [[nodiscard]] double mean_rate_per_s() const override { return rate_ * on_s_ / (on_s_ + off_s_); }
+
+ private:
+  const double on_s_, off_s_, rate_;
+  const bool random_;
+  RngStream rng_;
+  double on_end_s_ = -1;  // random: end of the current (or next) ON period, seconds
+  double t_s_ = 0;        // random: the latest arrival, seconds
+  double on_time_s_ = 0;  // constant: ON time elapsed at the latest arrival, seconds
+};
+
+}  // namespace
+
+void register_on_off_arrivals(Registry<ArrivalProcess>& r) {
+  r.add({.type = "on_off",
+         .summary = "Bursts: Poisson at `rate` during ON periods, nothing during OFF periods.",
+         .params = {{"on", "duration", "required", "(mean) length of an ON period; first at 0"},
+                    {"off", "duration", "required", "(mean) length of an OFF period"},
+                    {"rate", "rate (e.g. 100/s)", "required", "arrival rate while ON"},
+                    {"random", "boolean", "false",
+                     "exponential period lengths (true) or exactly on/off (false)"}},
+         .make = [](ParamReader& p, RngStream rng) -> std::unique_ptr<ArrivalProcess> {
+           const Duration on = p.duration("on");
+           const Duration off = p.duration("off");
+           const double rate = p.rate_per_s("rate");
+           const bool random = p.boolean_or("random", false);
+           if (!p.has("on") || !p.check(on > Duration{0}, "on", "must be > 0")) return nullptr;
+           return std::make_unique<OnOffArrivals>(to_seconds(on), to_seconds(off), rate, random,
+                                                  std::move(rng));
+         }});
+}
+
+}  // namespace lsim::models
