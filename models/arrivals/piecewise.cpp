@@ -86,6 +86,7 @@ std::unique_ptr<ArrivalProcess> make_profile(ParamReader& p, RngStream rng, bool
     return nullptr;
   }
   std::vector<double> times, rates;
+  std::optional<double> last_time;  // of the latest point with a valid time
   bool ok = true;
   for (std::size_t i = 0; i < node->items.size(); ++i) {
     const ConfigNode& item = node->items[i];
@@ -98,21 +99,23 @@ std::unique_ptr<ArrivalProcess> make_profile(ParamReader& p, RngStream rng, bool
     }
     const Parsed<Duration> t = parse_duration(item.items[0].scalar);
     const Parsed<double> r = parse_rate_per_s(item.items[1].scalar);
-    if (!t.value) diags.error(item.items[0].loc, item_path, t.error);
-    if (!r.value) diags.error(item.items[1].loc, item_path, r.error);
+    const std::string time_path = item_path + "[0]";
+    if (!t.value) {
+      diags.error(item.items[0].loc, time_path, t.error);
+    } else if (i == 0 && *t.value != Duration{0}) {
+      diags.error(item.items[0].loc, time_path, "the first point must be at time 0");
+      ok = false;
+    } else if (last_time && to_seconds(*t.value) <= *last_time) {
+      diags.error(item.items[0].loc, time_path, "times must increase from one point to the next");
+      ok = false;
+    }
+    if (!r.value) diags.error(item.items[1].loc, item_path + "[1]", r.error);
+    if (t.value) last_time = to_seconds(*t.value);
     if (!t.value || !r.value) {
       ok = false;
       continue;
     }
-    const double t_s = to_seconds(*t.value);
-    if (times.empty() && i == 0 && t_s != 0) {
-      diags.error(item.items[0].loc, item_path, "the first point must be at time 0");
-      ok = false;
-    } else if (!times.empty() && t_s <= times.back()) {
-      diags.error(item.items[0].loc, item_path, "times must increase from one point to the next");
-      ok = false;
-    }
-    times.push_back(t_s);
+    times.push_back(to_seconds(*t.value));
     rates.push_back(*r.value);
   }
   if (!ok) return nullptr;

@@ -142,7 +142,7 @@ std::string parse_field(std::string_view text, const FieldSpec& f, bool day_fiel
       const auto a = field_value(range.substr(0, dash), f);
       const auto b = dash == std::string_view::npos ? a : field_value(range.substr(dash + 1), f);
       if (!a || !b)
-        return fmt::format("'{}' is not a {} ({}-{}{})", item, f.name, f.lo, f.hi,
+        return fmt::format("'{}' is not a valid {} ({}-{}{})", item, f.name, f.lo, f.hi,
                            f.names[0] != nullptr ? " or a name" : "");
       lo = *a;
       // `a/n` runs from a to the field's maximum (EventBridge's `1/10`; most crons accept it).
