@@ -27,34 +27,53 @@ class OnOffArrivals final : public ArrivalProcess {
 
   std::optional<Time> next(Time) override {
     if (rate_ <= 0) return std::nullopt;
-    // Arrivals form a Poisson process in ON time (the clock that runs only during ON periods),
-    // so the gap is one exponential of ON time, spent across as many periods as it takes.
-    double need = rng_.exponential(rate_);
     if (!random_) {
-      // Constant periods: ON time u falls in cycle floor(u / on), so no period is walked.
-      on_time_s_ += need;
+      // Arrivals form a Poisson process in ON time (the clock that runs only during ON periods):
+      // the gap is one exponential of ON time, and ON time u falls in cycle floor(u / on), so
+      // no period is walked.
+      on_time_s_ += rng_.exponential(rate_);
       const double cycle = std::floor(on_time_s_ / on_s_);
       const double within = std::clamp(on_time_s_ - cycle * on_s_, 0.0, on_s_);
       return Time{to_duration(cycle * (on_s_ + off_s_) + within)};
     }
-    // Random periods are drawn one by one (two draws per cycle crossed); the first ON period
-    // is drawn at the first call, since a model draws nothing when it is built.
-    if (on_end_s_ < 0) on_end_s_ = rng_.exponential(1.0 / on_s_);
-    while (t_s_ + need >= on_end_s_) {
-      need -= on_end_s_ - t_s_;
-      t_s_ = on_end_s_ + (off_s_ > 0 ? rng_.exponential(1.0 / off_s_) : 0.0);
-      on_end_s_ = t_s_ + rng_.exponential(1.0 / on_s_);
-    }
-    t_s_ += need;
+    // Exponential periods. Every call starts in an ON period (arrivals only happen there), and
+    // its remaining length is a fresh exponential (memoryless). Arrival (rate λ) and end of ON
+    // (rate μ = 1/on) compete: the next of them comes after Exp(λ + μ), and is the arrival with
+    // probability p = λ / (λ + μ). So before the arrival come K ~ Geometric(p) ON periods that
+    // end without one, each followed by an OFF period: the gap is Erlang(K + 1, λ + μ) +
+    // Erlang(K, 1/off). Drawn in O(1) however many periods pass (1 µs periods at 1/h would
+    // otherwise walk ~10^9 of them per arrival).
+    const double on_rate = 1.0 / on_s_;
+    const double k =
+        std::floor(std::log(rng_.uniform_open0()) / std::log1p(-rate_ / (rate_ + on_rate)));
+    t_s_ += erlang(k + 1, rate_ + on_rate);
+    if (off_s_ > 0) t_s_ += erlang(k, 1.0 / off_s_);
     return Time{to_duration(t_s_)};
   }
   [[nodiscard]] double mean_rate_per_s() const override { return rate_ * on_s_ / (on_s_ + off_s_); }
 
  private:
+  /// Sum of `k` (a whole number ≥ 0) exponentials with rate `rate`: one by one up to 16, then a
+  /// gamma draw (Marsaglia & Tsang, ACM TOMS 26(3), 2000; exact for shape ≥ 1).
+  double erlang(double k, double rate) {
+    if (k <= 16) {
+      double sum = 0;
+      for (double i = 0; i < k; ++i) sum += rng_.exponential(rate);
+      return sum;
+    }
+    const double d = k - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+      const double x = rng_.normal();
+      const double v = std::pow(1.0 + c * x, 3);
+      if (v <= 0) continue;
+      if (std::log(rng_.uniform_open0()) < 0.5 * x * x + d - d * v + d * std::log(v))
+        return d * v / rate;
+    }
+  }
+
   const double on_s_, off_s_, rate_;
   const bool random_;
   RngStream rng_;
-  double on_end_s_ = -1;  // random: end of the current (or next) ON period, seconds
   double t_s_ = 0;        // random: the latest arrival, seconds
   double on_time_s_ = 0;  // constant: ON time elapsed at the latest arrival, seconds
 };

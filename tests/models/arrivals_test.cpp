@@ -121,6 +121,27 @@ TEST_CASE("on_off with random periods has the MMPP's mean and dispersion", "[mod
                10.0 / (1.0 / 30 + 1.0 / 300));
 }
 
+TEST_CASE("on_off with many short random periods per arrival keeps its mean, in O(1) per arrival",
+          "[models][arrivals]") {
+  // About 10 (0.1/s, 1 s periods) and 1,000 (1/s, 1 ms periods) ON periods pass between
+  // arrivals: the Erlang sums of the skipped periods are drawn one by one, or as one gamma.
+  for (const auto& [yaml, rate, on, off, horizon] :
+       {std::tuple{"{type: on_off, on: 1s, off: 1s, rate: 0.1/s, random: true}", 0.1, 1.0, 1.0,
+                   2e6},
+        std::tuple{"{type: on_off, on: 1ms, off: 3ms, rate: 1/s, random: true}", 1.0, 1e-3, 3e-3,
+                   4e5}}) {
+    INFO(yaml);
+    auto a = make_arrivals(yaml);
+    const double mean = rate * on / (on + off) * horizon;
+    const double idc = mmpp2_idc(rate, 0, 1 / on, 1 / off, horizon);
+    check_within(static_cast<double>(count_before(*a, at_s(horizon))), mean, std::sqrt(mean * idc),
+                 4, rate / (1 / on + 1 / off));
+  }
+  // 1 µs periods at 1/h: about 1.8·10^9 periods per arrival, 50 arrivals in 100 hours.
+  auto a = make_arrivals("{type: on_off, on: 1us, off: 1us, rate: 1/h, random: true}");
+  check_within(static_cast<double>(count_before(*a, at_s(100 * 3600.0))), 50, std::sqrt(50.0));
+}
+
 TEST_CASE("on_off with OFF = 0 is a Poisson process", "[models][arrivals]") {
   auto a = make_arrivals("{type: on_off, on: 1s, off: 0s, rate: 20/s, random: true}");
   const auto n = count_before(*a, at_s(10'000));
