@@ -249,7 +249,9 @@ void register_schedule_arrivals(Registry<ArrivalProcess>& r) {
                     {"start_date", "date", "2024-01-01",
                      "cron: the UTC date at time 0 (for days of the month and week)"}},
          .make = [](ParamReader& p, RngStream) -> std::unique_ptr<ArrivalProcess> {
-           // Read every key first, so a key of the other form is reported once, by name.
+           // Read every key first, so a key of the other form is reported once, by name; a key
+           // that could not be read is not checked further (one message per mistake).
+           const std::size_t errors_before = p.diagnostics().error_count();
            const std::optional<Duration> every = p.optional_duration("every");
            const std::optional<Duration> offset = p.optional_duration("offset");
            const bool has_cron = p.has("cron");
@@ -257,6 +259,7 @@ void register_schedule_arrivals(Registry<ArrivalProcess>& r) {
            const bool has_date = p.has("start_date");
            const std::string date_text = p.string_or("start_date", "2024-01-01");
            const std::int64_t count = p.integer_or("count", 1);
+           if (p.diagnostics().error_count() != errors_before) return nullptr;
            if (!p.check(count >= 1 && count <= 1'000'000, "count", "must be from 1 to 1000000"))
              return nullptr;
            if (every.has_value() == has_cron) {

@@ -394,6 +394,7 @@ TEST_CASE("bad arrival parameters are reported at their key path", "[models][arr
       {"{type: schedule, cron: \"60 * * * *\"}",
        "arrivals.cron: minute field: '60' is not a valid minute (0-59)"},
       {"{type: schedule, cron: \"* * * *\"}", "arrivals.cron: expected 5 fields"},
+      {"{type: schedule, cron: [0, 5]}", "arrivals.cron: expected a single value"},
       {"{type: schedule, cron: \"* * * * * 2024\"}", "year field is not supported"},
       {"{type: schedule, cron: \"*/0 * * * *\"}", "the step must be a whole number from 1 to 59"},
       {"{type: schedule, cron: \"0 20-8 * * *\"}", "hour field: '20-8': the range runs backwards"},
