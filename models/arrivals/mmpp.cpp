@@ -44,15 +44,19 @@ class MmppArrivals final : public ArrivalProcess {
         state_(initial),
         mean_rate_(mean_rate),
         rng_(std::move(rng)) {
-    for (std::size_t i = 0; i < n_; ++i)
+    for (std::size_t i = 0; i < n_; ++i) {
       for (std::size_t j = 0; j < n_; ++j) leave_[i] += q_[i * n_ + j];
+      silent_ = silent_ && rates_[i] <= 0;
+    }
   }
 
   std::optional<Time> next(Time) override {
+    // All rates 0: nothing ever arrives (and the chain alone would jump for ever). Otherwise the
+    // irreducible chain reaches a state with arrivals, and the loop ends.
+    if (silent_) return std::nullopt;
     for (;;) {
       const double arrive = rates_[state_];
       const double total = arrive + leave_[state_];
-      if (total <= 0) return std::nullopt;  // one silent state: nothing ever arrives
       t_s_ += rng_.exponential(total);
       double u = rng_.uniform01() * total;
       if (u < arrive) return Time{to_duration(t_s_)};
@@ -78,6 +82,7 @@ class MmppArrivals final : public ArrivalProcess {
   const std::vector<double> q_;
   std::vector<double> leave_;  // Σ_j q[i][j]
   std::size_t state_;
+  bool silent_ = true;  // every rate is 0
   const double mean_rate_;
   RngStream rng_;
   double t_s_ = 0;  // the latest event (arrival or jump), seconds

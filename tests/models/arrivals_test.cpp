@@ -233,6 +233,12 @@ TEST_CASE("mmpp's mean rate comes from the stationary distribution of its chain"
                14 * 60);
 }
 
+TEST_CASE("an mmpp whose rates are all 0 has no arrivals", "[models][arrivals]") {
+  auto a = make_arrivals("{type: mmpp, rates: [0/s, 0/s], transitions: [[0, 1/s], [1/s, 0]]}");
+  CHECK(a->mean_rate_per_s() == 0.0);
+  CHECK_FALSE(a->next(kTimeZero));
+}
+
 TEST_CASE("a one-state mmpp is a Poisson process", "[models][arrivals]") {
   auto a = make_arrivals("{type: mmpp, rates: [20/s], transitions: [[0]]}");
   CHECK(a->mean_rate_per_s() == 20.0);
