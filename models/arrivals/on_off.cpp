@@ -46,6 +46,8 @@ class OnOffArrivals final : public ArrivalProcess {
     const double on_rate = 1.0 / on_s_;
     const double k =
         std::floor(std::log(rng_.uniform_open0()) / std::log1p(-rate_ / (rate_ + on_rate)));
+    // p so small that it rounds to 0 (a rate near 1e-300/s): no arrival, ever.
+    if (!std::isfinite(k)) return std::nullopt;
     t_s_ += erlang(k + 1, rate_ + on_rate);
     if (off_s_ > 0) t_s_ += erlang(k, 1.0 / off_s_);
     return Time{to_duration(t_s_)};

@@ -140,6 +140,9 @@ TEST_CASE("on_off with many short random periods per arrival keeps its mean, in 
   // 1 µs periods at 1/h: about 1.8·10^9 periods per arrival, 50 arrivals in 100 hours.
   auto a = make_arrivals("{type: on_off, on: 1us, off: 1us, rate: 1/h, random: true}");
   check_within(static_cast<double>(count_before(*a, at_s(100 * 3600.0))), 50, std::sqrt(50.0));
+  // A rate so low that the chance of an arrival per ON period rounds to 0: none, and no hang.
+  CHECK_FALSE(make_arrivals("{type: on_off, on: 1us, off: 1us, rate: 1e-320/s, random: true}")
+                  ->next(kTimeZero));
 }
 
 TEST_CASE("on_off with OFF = 0 is a Poisson process", "[models][arrivals]") {
