@@ -22,6 +22,7 @@ namespace lsim::models {
 namespace {
 
 constexpr double kDaySeconds = 86'400.0;
+constexpr double kLastSecond = 4e12;  // where to_duration() saturates
 
 class DiurnalArrivals final : public ArrivalProcess {
  public:
@@ -36,6 +37,9 @@ class DiurnalArrivals final : public ArrivalProcess {
     if (rate_ <= 0) return std::nullopt;
     for (;;) {
       t_s_ += rng_.exponential(max_rate_);
+      // Past to_duration()'s range (~126,000 years; only absurdly low rates get there): no
+      // more arrivals, rather than thinning with an infinite time (NaN phase) for ever.
+      if (!(t_s_ < kLastSecond)) return std::nullopt;
       // The phase is reduced to one day first, so cos() keeps its precision in long runs.
       const double phase = std::fmod(t_s_ - peak_s_, kDaySeconds) / kDaySeconds;
       const double keep =

@@ -11,7 +11,9 @@
 //                                               (the time in state i is exponential with rate
 //                                               Σ_j transitions[i][j]). Every state must be
 //                                               reachable from every other (irreducible), so the
-//                                               long-run mean rate Σ π_i rates[i] is defined.
+//                                               long-run mean rate Σ π_i rates[i] is defined,
+//                                               and jump at most 10^6 times per arrival on
+//                                               average (each jump is one simulation step).
 //   initial_state  integer, default 0           the state at time 0 (counted from 0)
 //
 // Simulated exactly, with no discretisation: in state i the next event is exponential at
@@ -31,6 +33,7 @@ namespace lsim::models {
 namespace {
 
 constexpr std::size_t kMaxStates = 64;
+constexpr double kMaxJumpsPerArrival = 1e6;
 
 class MmppArrivals final : public ArrivalProcess {
  public:
@@ -228,8 +231,23 @@ void register_mmpp_arrivals(Registry<ArrivalProcess>& r) {
                         fmt::format("must be a state, 0 to {}", n - 1)))
              return nullptr;
            const std::vector<double> pi = stationary(q, n);
-           double mean = 0;
-           for (std::size_t i = 0; i < n; ++i) mean += pi[i] * rates[i];
+           double mean = 0, jumps = 0, max_rate = 0;
+           for (std::size_t i = 0; i < n; ++i) {
+             mean += pi[i] * rates[i];
+             max_rate = std::max(max_rate, rates[i]);
+             for (std::size_t j = 0; j < n; ++j) jumps += pi[i] * q[i * n + j];
+           }
+           // Exact simulation costs one step per jump: bound the jumps per arrival. A chain that
+           // fast is a Poisson process at the mean rate for any practical purpose.
+           if (max_rate > 0 && !(jumps <= kMaxJumpsPerArrival * mean)) {
+             const double per_arrival = jumps / mean;  // inf when the mean rounds to 0
+             p.error("transitions",
+                     fmt::format("the chain jumps {} times per arrival on average, more than "
+                                 "10^6; so fast a chain is a Poisson process at the mean rate",
+                                 std::isfinite(per_arrival) ? fmt::format("{:.3g}", per_arrival)
+                                                            : std::string("too many")));
+             return nullptr;
+           }
            return std::make_unique<MmppArrivals>(std::move(rates), std::move(q),
                                                  static_cast<std::size_t>(initial), mean,
                                                  std::move(rng));

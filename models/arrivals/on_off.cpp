@@ -20,6 +20,8 @@
 namespace lsim::models {
 namespace {
 
+constexpr double kLastSecond = 4e12;  // where to_duration() saturates
+
 class OnOffArrivals final : public ArrivalProcess {
  public:
   OnOffArrivals(double on_s, double off_s, double rate, bool random, RngStream rng)
@@ -32,6 +34,9 @@ class OnOffArrivals final : public ArrivalProcess {
       // the gap is one exponential of ON time, and ON time u falls in cycle floor(u / on), so
       // no period is walked.
       on_time_s_ += rng_.exponential(rate_);
+      // Past to_duration()'s range (only absurdly low rates get there), the arithmetic below
+      // would give NaN: no more arrivals instead.
+      if (!(on_time_s_ < kLastSecond)) return std::nullopt;
       const double cycle = std::floor(on_time_s_ / on_s_);
       const double within = std::clamp(on_time_s_ - cycle * on_s_, 0.0, on_s_);
       return Time{to_duration(cycle * (on_s_ + off_s_) + within)};

@@ -145,6 +145,18 @@ TEST_CASE("on_off with many short random periods per arrival keeps its mean, in 
                   ->next(kTimeZero));
 }
 
+TEST_CASE("absurdly low rates end the process instead of hanging or going back in time",
+          "[models][arrivals]") {
+  // The first gap is beyond any representable time (or infinite in doubles).
+  for (const char* yaml : {"{type: on_off, on: 1s, off: 1s, rate: 1e-320/s}",
+                           "{type: diurnal, rate: 1e-320/s, peak_hour: 3, peak_to_trough: 2}"}) {
+    INFO(yaml);
+    auto a = make_arrivals(yaml);
+    const std::optional<Time> t = a->next(kTimeZero);
+    CHECK((!t || *t > at_s(1e9)));
+  }
+}
+
 TEST_CASE("on_off with OFF = 0 is a Poisson process", "[models][arrivals]") {
   auto a = make_arrivals("{type: on_off, on: 1s, off: 0s, rate: 20/s, random: true}");
   const auto n = count_before(*a, at_s(10'000));
@@ -383,6 +395,11 @@ TEST_CASE("bad arrival parameters are reported at their key path", "[models][arr
       {"{type: mmpp, rates: [1/s], transitions: [[0]], initial_state: 1}",
        "arrivals.initial_state: must be a state, 0 to 0"},
       {"{type: mmpp, rates: [1/s]}", "arrivals: missing required key 'transitions'"},
+      {"{type: mmpp, rates: [1/h, 0/s], transitions: [[0, 1000/s], [1000/s, 0]]}",
+       "arrivals.transitions: the chain jumps 7.2e+06 times per arrival on average, more than "
+       "10^6"},
+      {"{type: mmpp, rates: [1e-320/s, 0/s], transitions: [[0, 1/s], [1/s, 0]]}",
+       "arrivals.transitions: the chain jumps too many times per arrival"},
       {"{type: ramp, points: [[10s, 1/s]]}",
        "arrivals.points[0][0]: the first point must be at time 0"},
       {"{type: ramp, points: [[0s, 1/s], [1m, 2/s], [1m, 3/s]]}",
