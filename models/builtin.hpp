@@ -15,6 +15,12 @@ namespace lsim::models {
 
 void register_poisson_arrivals(Registry<ArrivalProcess>& r);
 void register_constant_arrivals(Registry<ArrivalProcess>& r);
+void register_on_off_arrivals(Registry<ArrivalProcess>& r);
+void register_diurnal_arrivals(Registry<ArrivalProcess>& r);
+void register_mmpp_arrivals(Registry<ArrivalProcess>& r);
+void register_schedule_arrivals(Registry<ArrivalProcess>& r);
+/// Registers both `piecewise` (step profile) and `ramp` (linear profile).
+void register_piecewise_arrivals(Registry<ArrivalProcess>& r);
 
 // Distributions serve both `duration:` and `cold_start:`.
 void register_constant_distribution(Registry<DurationDistribution>& r);
@@ -24,6 +30,8 @@ void register_lognormal_distribution(Registry<DurationDistribution>& r);
 void register_empirical_distribution(Registry<DurationDistribution>& r);
 
 void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
+/// Registers aws_2017, aws_2019, aws_2021, azure, huawei, never and none.
+void register_keep_alive_presets(Registry<KeepAlivePolicy>& r);
 
 void register_reuse_policies(Registry<ReusePolicy>& r);
 

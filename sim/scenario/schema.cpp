@@ -259,6 +259,9 @@ constexpr const char* kTargetPattern =
     "^[A-Za-z0-9_-]{1,64}(:([1-9][0-9]{0,9}|\\$LATEST|[A-Za-z0-9_-]{1,64}))?$";
 // parse_date() (sim/stats/pricing.cpp): YYYY-MM-DD; days per month are left to the loader.
 constexpr const char* kDatePattern = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$";
+// The schedule arrival model's cron: five fields of `0-9A-Za-z*?,/-`; their values are left to
+// the loader.
+constexpr const char* kCronPattern = R"(^\s*[0-9A-Za-z*?,/-]+(?:\s+[0-9A-Za-z*?,/-]+){4}\s*$)";
 
 // ---------------------------------------------------------------------------------------------
 // Property schemas by kind of value. A YAML language server types a plain `0` or `512` as a
@@ -349,6 +352,49 @@ Json param_schema(const ParamDoc& p) {
   if (p.unit == "integer") return described(description).add("type", "integer");
   if (p.unit == "list of durations")
     return described(description).add("type", "array").add("items", duration_schema(""));
+  if (p.unit == "boolean") return boolean_schema(description);
+  if (p.unit == "date")
+    return string_schema(description)
+        .add("pattern", kDatePattern)
+        .add("patternErrorMessage", "a date: YYYY-MM-DD");
+  // The examples of list-valued units fit together (mmpp: two states), so a model's required
+  // keys filled from them load.
+  if (p.unit == "cron expression")
+    return string_schema(description)
+        .add("pattern", kCronPattern)
+        .add("patternErrorMessage", "five fields: minute hour day-of-month month day-of-week")
+        .add("examples", Json::array({"*/5 * * * *", "0 9-17 * * MON-FRI"}));
+  if (p.unit == "list of rates")
+    return described(description)
+        .add("type", "array")
+        .add("minItems", 1)
+        .add("items", rate_schema(""))
+        .add("examples", Json::array({Json::array({"1/s", "20/s"})}));
+  if (p.unit == "matrix of rates") {
+    Json row = described("").add("type", "array").add("items", rate_schema(""));
+    return described(description)
+        .add("type", "array")
+        .add("minItems", 1)
+        .add("items", std::move(row))
+        .add("examples",
+             Json::array({Json::array({Json::array({0, "1/m"}), Json::array({"1/m", 0})})}));
+  }
+  if (p.unit == "list of [time, rate]") {
+    Json point =
+        described("")
+            .add("type", "array")
+            .add("minItems", 2)
+            .add("maxItems", 2)
+            .add("items",
+                 Json::object({{"anyOf", Json::array({duration_schema(""), rate_schema("")})}}));
+    return described(description)
+        .add("type", "array")
+        .add("minItems", 1)
+        .add("items", std::move(point))
+        .add(
+            "examples",
+            Json::array({Json::array({Json::array({"0s", "5/s"}), Json::array({"10m", "50/s"})})}));
+  }
   // A unit this generator does not know: accept any scalar rather than reject valid input.
   return described(description).add("type", Json::array({"string", "number"}));
 }
