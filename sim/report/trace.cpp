@@ -125,7 +125,10 @@ void TraceNarrator::json_line(const StepEvent& e) {
   if (e.kind == StepEvent::Kind::Idle || e.kind == StepEvent::Kind::Requeue)
     j += fmt::format(R"(, "until": {:.6f})", to_seconds(e.until));
   if (e.async) j += fmt::format(R"(, "retries": {})", e.attempt);
-  if (*e.reason != '\0') j += fmt::format(R"(, "reason": {})", json_string(e.reason));
+  if (e.kind == StepEvent::Kind::Start)
+    j += fmt::format(R"(, "first_in_environment": {})", *e.reason != '\0' ? "true" : "false");
+  else if (*e.reason != '\0')
+    j += fmt::format(R"(, "reason": {})", json_string(e.reason));
   jsonl_ += j + "}\n";
 }
 
@@ -153,8 +156,10 @@ void TraceNarrator::on_step(const StepEvent& e) {
       break;
     case K::Start: {
       std::string& t = open_line(e.invocation);
-      if (e.async && e.attempt > 0) t += fmt::format(" → {} retry {}:", at(e.at), e.attempt);
-      else if (e.async) t += fmt::format(" → starts at {}", at(e.at));
+      if (e.async && e.attempt > 0)
+        t += fmt::format(" → {} retry {}", at(e.at), e.attempt);
+      else if (e.async && e.at != lines_[open_.at(e.invocation)].at)
+        t += fmt::format(" → starts at {}", at(e.at));
       if (e.provisioned)
         t += fmt::format(" → provisioned environment {} (warm)", env);
       else if (e.cold)
@@ -192,13 +197,16 @@ void TraceNarrator::on_step(const StepEvent& e) {
         words = fmt::format("{} reset (the next start there is cold)", env);
       else if (std::string(e.reason) == "lifetime")
         words = fmt::format("{} retired (maximum lifetime)", env);
+      else if (std::string(e.reason) == "idle")
+        words = fmt::format("{} reclaimed after idling", env);
       else
         words = fmt::format("{} reclaimed ({})", env, e.reason);
       if (after_run) {
         open_line(it->second) += " → " + words;
         // An async event that will be retried stays open; a sync one is complete.
         last_.erase(it);
-      } else {
+      } else if (e.kind == K::Evict) {
+        // Idling after invocations that are not narrated says nothing new; evictions do.
         add_line(e.at, fmt::format("{}  {} ({})", at(e.at), words, names_.unit.at(e.unit)));
       }
       break;

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -28,6 +30,15 @@ inline const Registries& builtin_registries() {
     return r;
   }();
   return registries;
+}
+
+/// The text of scenarios/`name` in the source tree (the example scenarios).
+inline std::string read_scenario(const std::string& name) {
+  std::ifstream in(std::string(LSIM_SOURCE_DIR) + "/scenarios/" + name, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 /// Loads `yaml` (named "test.yaml" in messages) and returns its validated spec.
