@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "sim/core/time.hpp"
 #include "sim/lambda/instance.hpp"
@@ -44,6 +45,21 @@ class PlatformObserver {
  public:
   virtual ~PlatformObserver() = default;
   virtual void on_step(const StepEvent& e) = 0;
+};
+
+/// Passes every step to several observers, in the order they were added.
+class ObserverList final : public PlatformObserver {
+ public:
+  void add(PlatformObserver* o) {
+    if (o != nullptr) list_.push_back(o);
+  }
+  [[nodiscard]] bool empty() const { return list_.empty(); }
+  void on_step(const StepEvent& e) override {
+    for (PlatformObserver* o : list_) o->on_step(e);
+  }
+
+ private:
+  std::vector<PlatformObserver*> list_;
 };
 
 }  // namespace lsim

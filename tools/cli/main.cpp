@@ -10,7 +10,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "sim/logs/bill.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
+#include "sim/report/html.hpp"
 #include "sim/report/trace.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
@@ -79,7 +82,10 @@ ratio, latency percentiles (all / cold / warm), concurrency, execution environme
 AWS bill by line item, for the whole scenario and per function.
 
 options:
-  -f, --format FMT     table (default), json or csv (one row per function)
+  -f, --format FMT     table (default), json, csv (one row per function) or html: a
+                       self-contained report with charts (latency CDF, concurrency and
+                       environments over time, cold starts and throttles, the bill), the
+                       scenario and the assumptions; open it in a browser or print it
   -o, --output PATH    write the result to PATH (atomically) instead of standard output
   -s, --seed N         random seed (overrides the scenario's `seed:`)
   --replication N      replication number: independent random streams for the same seed
@@ -97,6 +103,7 @@ options:
 examples:
   lambdasim run scenarios/quickstart.yaml
   lambdasim run scenarios/quickstart.yaml -f json -o out.json --seed 7
+  lambdasim run scenarios/canary.yaml -f html -o canary.html
   lambdasim run scenarios/quickstart.yaml --set workload.0.arrivals.rate=60/s
 )";
 
@@ -337,17 +344,10 @@ int cmd_trace(const std::vector<std::string>& args) {
   to.jsonl = format == "jsonl";
   lsim::TraceNarrator narrator(p.spec, to);
   lsim::TimelineRecorder timeline(p.spec, {.max_environments = 200, .function = to.function});
-  struct Both final : lsim::PlatformObserver {
-    lsim::PlatformObserver* a;
-    lsim::PlatformObserver* b;
-    void on_step(const lsim::StepEvent& e) override {
-      a->on_step(e);
-      if (b != nullptr) b->on_step(e);
-    }
-  } both;
-  both.a = &narrator;
-  both.b = vm.count("timeline") ? &timeline : nullptr;
-  p.options.observer = &both;
+  lsim::ObserverList observers;
+  observers.add(&narrator);
+  if (vm.count("timeline")) observers.add(&timeline);
+  p.options.observer = &observers;
   (void)lsim::simulate(p.spec, registries, p.prices, p.options);
   if (vm.count("timeline"))
     lsim::write_file_atomically(vm["timeline"].as<std::string>(),
@@ -372,14 +372,19 @@ int cmd_run(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (format != "table" && format != "json" && format != "csv")
-    throw UsageError(fmt::format("run: unknown format '{}' (known: table, json, csv)", format));
+  if (format != "table" && format != "json" && format != "csv" && format != "html")
+    throw UsageError(
+        fmt::format("run: unknown format '{}' (known: table, json, csv, html)", format));
   const lsim::Registries registries = make_registries();
   Prepared p = prepare(vm, registries, "run");
   const lsim::ScenarioSpec& spec = p.spec;
   lsim::RunOptions& ro = p.options;
   lsim::TimelineRecorder timeline(spec, {});
-  if (vm.count("timeline")) ro.observer = &timeline;
+  lsim::SeriesRecorder series(spec);
+  lsim::ObserverList observers;
+  if (vm.count("timeline")) observers.add(&timeline);
+  if (format == "html") observers.add(&series);
+  if (!observers.empty()) ro.observer = &observers;
   // Progress on long runs, only when stderr is a terminal (never in pipes, files or CI logs).
   const bool show_progress = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
@@ -401,9 +406,18 @@ int cmd_run(const std::vector<std::string>& args) {
     lsim::write_file_atomically(vm["timeline"].as<std::string>(),
                                 timeline.svg(spec.name + ": execution environments",
                                              lsim::Time{spec.duration}));
-  std::string text = format == "json"  ? lsim::to_json(summary)
-                     : format == "csv" ? lsim::to_csv(summary)
-                                       : lsim::to_table(summary);
+  std::string text;
+  if (format == "html") {
+    series.finish();
+    std::ifstream in(vm["scenario"].as<std::vector<std::string>>()[0], std::ios::binary);
+    std::ostringstream scenario_text;
+    scenario_text << in.rdbuf();
+    text = lsim::to_html(summary, spec, scenario_text.str(), series);
+  } else {
+    text = format == "json"  ? lsim::to_json(summary)
+           : format == "csv" ? lsim::to_csv(summary)
+                             : lsim::to_table(summary);
+  }
   write_output(vm, text);
   return kExitOk;
 }
