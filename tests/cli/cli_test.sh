@@ -33,7 +33,7 @@ check "help run" 0 "usage: lambdasim run" -- help run
 check "no arguments shows help, exit 2" 2 "usage: lambdasim" --
 check "unknown command suggests" 2 "unknown command 'rnu' (did you mean 'run'?)" -- rnu "$q"
 check "unknown option suggests" 2 "unknown option '--formt' (did you mean '--format'?)" -- run "$q" --formt json
-check "unknown format" 2 "unknown format 'xml' (known: table, json, csv)" -- run "$q" --format xml
+check "unknown format" 2 "unknown format 'xml' (known: table, json, csv, html)" -- run "$q" --format xml
 check "missing scenario file" 2 "nope.yaml: error: cannot open file" -- run "$tmp/nope.yaml"
 check "bad seed" 2 "seed 'abc' is not a whole number" -- run "$q" --seed abc
 check "--set unknown key" 2 "unknown key 'memry' (did you mean 'memory'?)" -- run "$q" --set functions.api.memry=1GB
