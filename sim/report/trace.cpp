@@ -359,18 +359,42 @@ std::string TimelineRecorder::svg(const std::string& title, Time end_time) const
       o += fmt::format(R"(<rect x="{:.0f}" y="{:.1f}" width="{:.0f}" height="{:.0f}" fill="none" stroke="#1e8449"/>)"
                        "\n",
                        kLeft, y - 1, kWidth, kLane + 2);
+    // The environment's life as an idle background, then INIT and busy pieces on top. Pieces
+    // closer than half a pixel merge, so a busy environment is one bar, not thousands.
+    std::int64_t born = -1, last = -1;
     for (const Interval& iv : l.intervals) {
-      if (iv.from >= end) continue;
-      const char* color = iv.piece == Piece::Init ? "#f39c12" : iv.piece == Piece::Busy ? "#2e86de" : "#d5d8dc";
-      const char* cls = iv.piece == Piece::Init ? "init" : iv.piece == Piece::Busy ? "busy" : "idle";
-      o += fmt::format(R"(<rect class="{}" x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{:.0f}" fill="{}"/>)"
-                       "\n",
-                       cls, x(iv.from), y, std::max(0.5, x(iv.to) - x(iv.from)), kLane, color);
+      born = born < 0 ? iv.from : std::min(born, iv.from);
+      last = std::max(last, iv.to);
     }
-    if (l.idle_from >= 0 && l.idle_from < end)  // still idle at the end
-      o += fmt::format(R"(<rect class="idle" x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{:.0f}" fill="#d5d8dc"/>)"
+    if (l.idle_from >= 0) last = std::max<std::int64_t>(last, static_cast<std::int64_t>(end));
+    if (l.evicted >= 0) last = l.evicted;
+    if (born >= 0 && born < end)
+      o += fmt::format(R"(<rect class="life" x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{:.0f}" fill="#d5d8dc"/>)"
                        "\n",
-                       x(l.idle_from), y, std::max(0.5, kLeft + kWidth - x(l.idle_from)), kLane);
+                       x(born), y, std::max(0.5, x(std::min<std::int64_t>(last, static_cast<std::int64_t>(end))) - x(born)), kLane);
+    const auto half_pixel = static_cast<std::int64_t>(end / kWidth / 2);
+    for (const Piece kind : {Piece::Init, Piece::Busy}) {
+      const char* color = kind == Piece::Init ? "#f39c12" : "#2e86de";
+      const char* cls = kind == Piece::Init ? "init" : "busy";
+      std::int64_t from = -1, to = -1;
+      auto flush = [&] {
+        if (from < 0 || from >= end) return;
+        o += fmt::format(R"(<rect class="{}" x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{:.0f}" fill="{}"/>)"
+                         "\n",
+                         cls, x(from), y, std::max(0.5, x(to) - x(from)), kLane, color);
+      };
+      for (const Interval& iv : l.intervals) {
+        if (iv.piece != kind) continue;
+        if (from >= 0 && iv.from <= to + half_pixel) {
+          to = std::max(to, iv.to);
+          continue;
+        }
+        flush();
+        from = iv.from;
+        to = iv.to;
+      }
+      flush();
+    }
     for (const std::int64_t t : l.cold_starts)
       if (t < end)
         o += fmt::format(R"(<path class="cold" d="M{:.2f} {:.1f} l4 -6 l-8 0 z" fill="#c0392b"/>)"
