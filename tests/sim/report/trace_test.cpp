@@ -40,6 +40,13 @@ std::string narrate(const std::string& yaml, lsim::TraceOptions options) {
   return narrator.text();
 }
 
+lsim::TraceOptions options(std::uint64_t limit, bool jsonl = false) {
+  lsim::TraceOptions o;
+  o.limit = limit;
+  o.jsonl = jsonl;
+  return o;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -71,7 +78,7 @@ TEST_CASE("The trace narrates throttles, timeouts and the limit", "[trace]") {
         "(environment e1) → runs 50 ms → timed out → e1 reset (the next start there is cold)");
   std::string many = kSteady;
   many.replace(many.find("rate: 2/m, stop: 61s"), 20, "rate: 10/s");
-  const auto limited = lines_of(narrate(many, {.limit = 7}));
+  const auto limited = lines_of(narrate(many, options(7)));
   CHECK(std::count_if(limited.begin(), limited.end(), [](const std::string& l) {
           return l.find(" arrives at ") != std::string::npos;
         }) == 7);
@@ -79,7 +86,7 @@ TEST_CASE("The trace narrates throttles, timeouts and the limit", "[trace]") {
 
 TEST_CASE("The JSON-lines trace is one valid object per step, in time order", "[trace]") {
   const std::string text = narrate(lsim::test::read_scenario("async_retries.yaml"),
-                                   {.limit = 300, .jsonl = true});
+                                   options(300, /*jsonl=*/true));
   const auto lines = lines_of(text);
   REQUIRE(lines.size() > 600);
   double last = -1;
@@ -123,7 +130,7 @@ TEST_CASE("Observing a run does not change it", "[trace]") {
   const lsim::ScenarioSpec spec = load_yaml(lsim::test::read_scenario("canary.yaml"));
   const lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
                                                          lsim::builtin_price_table_origin());
-  lsim::TraceNarrator narrator(spec, {.limit = 0});
+  lsim::TraceNarrator narrator(spec, options(0));
   lsim::RunOptions plain, observed;
   observed.observer = &narrator;
   const auto a = lsim::simulate(spec, lsim::test::builtin_registries(), prices, plain);
