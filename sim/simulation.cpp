@@ -235,6 +235,28 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
           break_even(fs.versions[v].architecture);
     s.functions.emplace_back(fs.name, std::move(g));
   }
+  if (platform.tracks_sources()) {
+    static const char* kTypes[] = {"direct", "function_url", "api_gateway", "s3", "sns",
+                                   "eventbridge"};
+    for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
+      const WorkloadSpec& ws = spec.workloads[w];
+      SourceSummary src;
+      src.name = ws.name;
+      src.target = ws.target;
+      src.type = kTypes[static_cast<int>(ws.source.kind)];
+      src.warmer = ws.warmer;
+      src.gateway_timeouts = platform.source_gateway_timeouts(w);
+      src.group = group_from({&platform.source_stats(w)});
+      const auto units = platform.source_units(w);
+      const auto& part = platform.source_usage(w);
+      for (std::size_t k = 0; k < units.size() && k < part.size(); ++k) {
+        src.group.cost += share_of(cost.per_function[units[k]], usage[units[k]], part[k]);
+        src.group.cost_monthly +=
+            share_of(cost.per_function_monthly[units[k]], usage[units[k]], part[k]);
+      }
+      s.sources.push_back(std::move(src));
+    }
+  }
   s.total = group_from(everything);
   s.total.concurrency_max = platform.peak_concurrency();
   s.total.environments_peak = platform.peak_live();

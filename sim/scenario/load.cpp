@@ -607,6 +607,7 @@ class Loader {
       return;
     }
     std::vector<std::size_t> per_function(s.functions.size(), 0);
+    std::set<std::string> names_seen;
     std::map<std::string, std::size_t> index;
     std::size_t unknown_targets = 0;
     std::vector<std::string> names;  // for messages: at most 20, "did you mean" looks at all
@@ -628,6 +629,13 @@ class Loader {
         else if (inv != "sync")
           r.error("invocation", fmt::format("unknown invocation type '{}' (known: sync, async)", inv));
       }
+      w.name = r.string_or("name", fmt::format("{}#{}", target, i));
+      w.warmer = r.boolean_or("warmer", false);
+      w.named = r.has("name") || r.has("warmer");
+      read_source(r, w);
+      if (names_seen.count(w.name) != 0)
+        r.error("name", fmt::format("workload name '{}' is used twice", w.name));
+      names_seen.insert(w.name);
       r.finish();
       if (!w.arrivals.node.is_null()) check_model(reg_.arrivals, w.arrivals, diags_);
       if (target.empty()) {
@@ -663,6 +671,65 @@ class Loader {
       s.workloads.push_back(std::move(w));
     }
     if (list->items.empty()) diags_.error(list->loc, "workload", "needs at least one workload");
+  }
+
+  // workload[].source (lambda-facts §3–4; AWS docs: "Invoking Lambda with events from other
+  // AWS services", API Gateway "Amazon API Gateway quotas": 29 s integration timeout for REST
+  // APIs by default, 30 s for HTTP APIs).
+  void read_source(ParamReader& r, WorkloadSpec& w) {
+    const ConfigNode* node = r.child("source");
+    if (node == nullptr || node->is_null()) return;
+    w.named = true;
+    ConfigNode mapped;
+    if (node->is_scalar()) {  // `source: s3` is short for {type: s3}
+      mapped.kind = ConfigNode::Kind::Map;
+      mapped.loc = mapped.key_loc = node->loc;
+      mapped.entries.push_back({"type", *node});
+      node = &mapped;
+    }
+    ParamReader sr(*node, r.path_of("source"), diags_);
+    const std::string type = sr.string("type");
+    using K = SourceSpec::Kind;
+    const std::pair<const char*, K> kinds[] = {
+        {"direct", K::Direct}, {"function_url", K::FunctionUrl}, {"api_gateway", K::ApiGateway},
+        {"s3", K::S3},         {"sns", K::Sns},                  {"eventbridge", K::EventBridge}};
+    bool known = false;
+    for (const auto& [n, k] : kinds)
+      if (type == n) w.source.kind = k, known = true;
+    if (!known && sr.has("type")) {
+      std::string msg = fmt::format("unknown event source '{}' (known: direct, function_url, "
+                                    "api_gateway, s3, sns, eventbridge; sqs and streams are not "
+                                    "modelled yet)",
+                                    type);
+      const std::string guess = closest_match(
+          type, {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge"});
+      if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+      sr.error("type", msg);
+    }
+    const bool async = w.source.kind == K::S3 || w.source.kind == K::Sns ||
+                       w.source.kind == K::EventBridge;
+    if (r.has("invocation") && (w.invocation == InvocationType::Async) != async)
+      r.error("invocation", fmt::format("a {} source invokes {}chronously", type,
+                                        async ? "asyn" : "syn"));
+    w.invocation = async ? InvocationType::Async : InvocationType::Sync;
+    if (w.source.kind == K::ApiGateway) {
+      const std::string api = sr.string_or("api", "rest");
+      const Duration max = api == "http" ? std::chrono::seconds(30) : std::chrono::seconds(29);
+      if (api != "rest" && api != "http") sr.error("api", "must be rest or http");
+      w.source.integration_timeout = sr.duration_or("integration_timeout", max);
+      sr.check(w.source.integration_timeout >= std::chrono::milliseconds(50) &&
+                   w.source.integration_timeout <= (api == "http" ? max : std::chrono::seconds(900)),
+               "integration_timeout",
+               api == "http" ? "must be between 50ms and 30s for an HTTP API"
+                             : "must be between 50ms and 29s (more only for regional REST APIs "
+                               "with a raised quota, at most 900s)");
+      if (const ConfigNode* o = sr.child("overhead"); o != nullptr && !o->is_null()) {
+        w.source.overhead.node = *o;
+        w.source.overhead.path = sr.path_of("overhead");
+        check_model(reg_.duration, w.source.overhead, diags_);
+      }
+    }
+    sr.finish();
   }
 
   // `qualifier` after "fn:": empty (unqualified: $LATEST), a version number, $LATEST or an alias.

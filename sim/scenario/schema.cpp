@@ -730,6 +730,31 @@ std::string scenario_json_schema(const Registries& registries) {
   Json function = closed_object("A Lambda function.", std::move(function_properties),
                                 Json::array({"name", "duration", "cold_start"}));
 
+  // Loader::read_source.
+  auto source_schema = [&] {
+    Json type = enum_schema("What triggers the invocations: direct or function_url (sync), "
+                            "api_gateway (sync, with its integration timeout), s3, sns or "
+                            "eventbridge (async).",
+                            {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge"});
+    Json full = closed_object(
+        "The event source.",
+        Json::object(
+            {{"type", type},
+             {"api", enum_schema("API Gateway: rest (default) or http.", {"rest", "http"})},
+             {"integration_timeout",
+              duration_schema("API Gateway: the caller gets 504 after this (default 29s for "
+                              "REST, 30s for HTTP APIs, the most an HTTP API allows).",
+                              true)
+                  .add("examples", Json::array({"29s"}))},
+             {"overhead", model_schema(registries.duration,
+                                       "API Gateway: latency it adds to each request")}}),
+        Json::array({"type"}));
+    Json j = described("The event source: a type name, or a mapping with `type:` and its "
+                       "settings (default direct).");
+    j.add("anyOf", Json::array({std::move(type), std::move(full)}));
+    return j;
+  };
+
   Json target = string_schema(
       "The function that receives this traffic: `name` ($LATEST), `name:alias` or "
       "`name:version`.");
@@ -739,6 +764,11 @@ std::string scenario_json_schema(const Registries& registries) {
       "A traffic source: invocations of one function.",
       Json::object(
           {{"function", std::move(target)},
+           {"name", string_schema("Name of this traffic source in the statistics (`sources` in "
+                                  "JSON; default: the target and the workload's index, api#0).")},
+           {"source", source_schema()},
+           {"warmer", boolean_schema("Pings that keep environments warm: billed, but reported "
+                                     "as their own source (default false).")},
            {"invocation", enum_schema("sync (default): the caller waits and is throttled when "
                                       "there is no capacity; async: events go to the "
                                       "function's internal queue and are retried.",

@@ -111,6 +111,18 @@ inline void check_conservation(const Summary& s) {
   CHECK(sum.cold == s.total.invocations.cold);
   CHECK(sum.warm == s.total.invocations.warm);
   CHECK(sum.dropped == s.total.invocations.dropped);
+  // Every invocation comes from one source: the sources add up to the total.
+  if (!s.sources.empty()) {
+    InvocationCounts sources;
+    for (const auto& src : s.sources) {
+      check_conservation(src.group, "source " + src.name);
+      sources.merge(src.group.invocations);
+    }
+    CHECK(sources.arrived == s.total.invocations.arrived);
+    CHECK(sources.completed == s.total.invocations.completed);
+    CHECK(sources.throttled == s.total.invocations.throttled);
+    CHECK(sources.dropped == s.total.invocations.dropped);
+  }
   CHECK(sum.retried == s.total.invocations.retried);
 }
 
