@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "sim/core/registry.hpp"
 #include "sim/lambda/instance.hpp"
@@ -28,6 +29,10 @@ void register_exponential_distribution(Registry<DurationDistribution>& r);
 void register_uniform_distribution(Registry<DurationDistribution>& r);
 void register_lognormal_distribution(Registry<DurationDistribution>& r);
 void register_empirical_distribution(Registry<DurationDistribution>& r);
+
+/// Cold-start presets by runtime (cold_start only).
+void register_runtime_cold_start(Registry<DurationDistribution>& r);
+double runtime_cold_start_ms(const std::string& runtime, bool arm64);
 
 void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
 /// Registers aws_2017, aws_2019, aws_2021, azure, huawei, never and none.

@@ -20,6 +20,7 @@ void register_builtin_models(Registries& r) {
     register_lognormal_distribution(*d);
     register_empirical_distribution(*d);
   }
+  register_runtime_cold_start(r.cold_start);
   register_fixed_keep_alive(r.keep_alive);
   register_keep_alive_presets(r.keep_alive);
   register_reuse_policies(r.reuse);

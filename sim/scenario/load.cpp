@@ -210,6 +210,7 @@ class Loader {
       m.finish();
     }
     override_model(r, "duration", base ? nullptr : &f.duration, nullptr, f.duration, reg_.duration);
+    fill_runtime_preset(r, f);
     override_model(r, "cold_start", base ? nullptr : &f.cold_start, nullptr, f.cold_start,
                    reg_.cold_start);
     override_model(r, "keep_alive", base ? nullptr : &f.keep_alive, kDefaultKeepAlive,
@@ -514,6 +515,36 @@ class Loader {
       }
       f.aliases.push_back(std::move(a));
     }
+  }
+
+  // `cold_start: {type: runtime}` takes the function's runtime, architecture and package type
+  // unless it names them (the node is completed before the model is built and checked).
+  void fill_runtime_preset(ParamReader& r, const FunctionSettings& f) {
+    // The tree is the loader's own copy (finish_load owns it), so completing it is safe.
+    ConfigNode* n = const_cast<ConfigNode*>(r.node().find("cold_start"));
+    if (n == nullptr) return;
+    if (n->is_scalar() && n->scalar == "runtime") {
+      ConfigNode map;
+      map.kind = ConfigNode::Kind::Map;
+      map.loc = map.key_loc = n->loc;
+      ConfigNode t = *n;
+      map.entries.push_back({"type", t});
+      *n = std::move(map);
+    }
+    if (!n->is_map()) return;
+    const ConfigNode* type = n->find("type");
+    if (type == nullptr || !type->is_scalar() || type->scalar != "runtime") return;
+    auto add = [&](const char* key, const std::string& value) {
+      if (n->find(key) != nullptr) return;
+      ConfigNode v;
+      v.kind = ConfigNode::Kind::Scalar;
+      v.scalar = value;
+      v.loc = v.key_loc = n->loc;
+      n->entries.push_back({key, std::move(v)});
+    };
+    add("runtime", f.runtime);
+    add("architecture", std::string(to_string(f.architecture)));
+    add("package", f.package_type == PackageType::Image ? "image" : "zip");
   }
 
   // legacy_burst's burst depends on the region; unless given, it is the scenario's region.
