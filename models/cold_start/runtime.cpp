@@ -85,9 +85,9 @@ void register_runtime_cold_start(Registry<DurationDistribution>& r) {
   r.add({.type = "runtime",
          .summary = "Measured hello-world INIT by runtime and architecture (lambda-perf, "
                     "lambda-facts §8), lognormal around it, plus a platform overhead.",
-         .params = {{"runtime", "text", "the function's", "e.g. python3.12, nodejs22.x, java21"},
-                    {"architecture", "text", "the function's", "x86_64 or arm64"},
-                    {"package", "text", "the function's", "zip or image"},
+         .params = {{"runtime", "runtime", "the function's", "e.g. python3.12, nodejs22.x, java21"},
+                    {"architecture", "architecture", "the function's", "x86_64 or arm64"},
+                    {"package", "package type", "the function's", "zip or image"},
                     {"sigma", "number", "0.2", "spread: σ of ln(duration) [unverified]"},
                     {"image_factor", "number", "1.7", "container image / ZIP [unverified]"},
                     {"platform_overhead", "duration", "0", "added to every INIT"}},

@@ -353,6 +353,11 @@ Json param_schema(const ParamDoc& p) {
   if (p.unit == "list of durations")
     return described(description).add("type", "array").add("items", duration_schema(""));
   if (p.unit == "boolean") return boolean_schema(description);
+  if (p.unit == "runtime")
+    return string_schema(description)
+        .add("examples", Json::array({"python3.12", "nodejs22.x", "java21", "dotnet8"}));
+  if (p.unit == "architecture") return enum_schema(description, {"x86_64", "arm64"});
+  if (p.unit == "package type") return enum_schema(description, {"zip", "image"});
   if (p.unit == "date")
     return string_schema(description)
         .add("pattern", kDatePattern)

@@ -140,6 +140,7 @@ TEST_CASE("every registered model is documented and builds from its documented p
     if (t == "uniform") return "{type: uniform, min: 1ms, max: 2ms}";
     if (t == "lognormal") return "{type: lognormal, median: 10ms, p99: 50ms}";
     if (t == "empirical") return "{type: empirical, samples: [1ms, 2ms]}";
+    if (t == "runtime") return "{type: runtime, runtime: java21, architecture: arm64}";
     FAIL("add an example for distribution " << t);
     return "";
   };
