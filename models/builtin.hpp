@@ -35,6 +35,7 @@ void register_runtime_cold_start(Registry<DurationDistribution>& r);
 double runtime_cold_start_ms(const std::string& runtime, bool arm64);
 
 void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
+void register_hybrid_histogram_keep_alive(Registry<KeepAlivePolicy>& r);
 /// Registers aws_2017, aws_2019, aws_2021, azure, huawei, never and none.
 void register_keep_alive_presets(Registry<KeepAlivePolicy>& r);
 

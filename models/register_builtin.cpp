@@ -22,6 +22,7 @@ void register_builtin_models(Registries& r) {
   }
   register_runtime_cold_start(r.cold_start);
   register_fixed_keep_alive(r.keep_alive);
+  register_hybrid_histogram_keep_alive(r.keep_alive);
   register_keep_alive_presets(r.keep_alive);
   register_reuse_policies(r.reuse);
   register_scaling_policies(r.scaling);

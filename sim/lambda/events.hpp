@@ -55,7 +55,17 @@ struct PcTick {
   std::uint32_t unit;
 };
 
+/// A learning keep-alive policy asked to pre-warm an environment of `unit` now.
+struct PrewarmDue {
+  std::uint32_t unit;
+};
+/// The pre-warmed environment in `slot` finished its INIT.
+struct PrewarmReady {
+  InstanceSlot slot;
+};
+
 using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired, AsyncRetry,
-                           PcStepDue, PcAllocate, PcReady, PcRecycle, PcTick>;
+                           PcStepDue, PcAllocate, PcReady, PcRecycle, PcTick, PrewarmDue,
+                           PrewarmReady>;
 
 }  // namespace lsim

@@ -89,7 +89,10 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
       u.keep_alive = registries.keep_alive.make(vs.keep_alive.node, vs.keep_alive.path, diags,
                                                 stream(vp + "keep_alive"));
       u.reuse = registries.reuse.make(vs.reuse.node, vs.reuse.path, diags, stream(vp + "reuse"));
-      if (u.keep_alive) u.max_lifetime = u.keep_alive->max_lifetime();
+      if (u.keep_alive) {
+        u.max_lifetime = u.keep_alive->max_lifetime();
+        u.learns = u.keep_alive->learns();
+      }
       u.snapstart = vs.snapstart.enabled;
       u.billed_restore_fraction = vs.snapstart.billed_fraction;
       // A SnapStart restore is not INIT: it is billed as Billed Restore Duration instead.
@@ -349,6 +352,8 @@ void Platform::on(const InvocationArrived& e) {
   const std::uint32_t unit = alias == kNone ? wl.unit : route(aliases_[alias]);
   UnitState& u = units_[unit];
   const bool counted = now_ >= window_from_;
+  if (u.learns && u.ended && u.busy == 0) [[unlikely]]
+    u.keep_alive->observe_idle_time(now_ - u.last_end);
   ++all_arrived_;
   current_invocation_ = all_arrived_;
   current_source_ = track_sources_ ? e.workload : kNone;
@@ -689,6 +694,8 @@ void Platform::on(const ExecutionFinished& e) {
     }
   }
   if (inst.event == kNone) ++all_completed_;
+  u.last_end = now_;
+  u.ended = true;
   if (observer_ != nullptr) [[unlikely]] {
     StepEvent s{.kind = StepEvent::Kind::Finish, .at = now_, .invocation = inst.invocation,
                 .unit = inst.unit, .alias = inst.alias, .environment = inst.serial,
@@ -736,7 +743,24 @@ void Platform::on(const ExecutionFinished& e) {
 void Platform::release_to_idle(InstanceSlot slot) {
   Instance& inst = instances_[slot];
   UnitState& u = units_[inst.unit];
-  Time deadline = now_ + u.keep_alive->idle_timeout(now_);
+  if (u.learns) [[unlikely]] {
+    const Duration prewarm = u.keep_alive->prewarm_after(now_);
+    if (prewarm > Duration{0}) {
+      // Unload now, load a new environment `prewarm` later (Shahrad et al., ATC'20).
+      const std::uint32_t unit = inst.unit;
+      destroy(slot, EvictReason::Idle);
+      u.prewarm_at = now_ + prewarm;
+      if (u.prewarm_at < horizon_ || arm_past_horizon_)
+        queue_.push(u.prewarm_at, static_cast<std::uint8_t>(Phase::Expire), PrewarmDue{unit});
+      return;
+    }
+  }
+  park(slot, now_ + u.keep_alive->idle_timeout(now_));
+}
+
+void Platform::park(InstanceSlot slot, Time deadline) {
+  Instance& inst = instances_[slot];
+  UnitState& u = units_[inst.unit];
   if (u.max_lifetime) deadline = std::min(deadline, inst.created + *u.max_lifetime);
   if (deadline <= now_) {  // keep-alive 0: reclaimed the moment it is released
     destroy(slot, EvictReason::Idle);
@@ -969,6 +993,30 @@ InstanceSlot Platform::pc_start_environment(std::uint32_t unit, bool ready_now) 
 }
 
 void Platform::on(const PcReady& e) { pc_make_ready(e.slot); }
+
+void Platform::on(const PrewarmDue& e) {
+  UnitState& u = units_[e.unit];
+  // Stale (a later pre-warm was asked for), or warm already: nothing to load.
+  if (now_ != u.prewarm_at || !u.idle.empty() || u.busy > 0) return;
+  const InstanceSlot slot = allocate_instance(e.unit);
+  set_live(u, +1);
+  Instance& inst = instances_[slot];
+  Duration init = u.cold_start->sample();
+  if (u.cold_start_scale != 1.0) init = scale(init, u.cold_start_scale);
+  inst.init = init;
+  if (in_window()) {
+    ++u.stats.environments.created;
+    ++u.stats.environments.prewarmed;
+    add_provisioned_init(u.stats.usage, init.count());  // INIT billed, no request
+  }
+  queue_.push(now_ + init, static_cast<std::uint8_t>(Phase::Release), PrewarmReady{slot});
+}
+
+void Platform::on(const PrewarmReady& e) {
+  const Instance& inst = instances_[e.slot];
+  UnitState& u = units_[inst.unit];
+  park(e.slot, now_ + u.keep_alive->idle_timeout(now_));
+}
 
 void Platform::pc_make_ready(InstanceSlot slot) {
   Instance& inst = instances_[slot];

@@ -106,6 +106,8 @@ class Platform {
   void on(const PcReady& e);
   void on(const PcRecycle& e);
   void on(const PcTick& e);
+  void on(const PrewarmDue& e);
+  void on(const PrewarmReady& e);
 
  private:
   enum class EvictReason { Idle, Lifetime, Reset };
@@ -137,6 +139,11 @@ class Platform {
     double duration_scale = 1.0;    ///< memory → CPU factor applied to every execution time
     double cold_start_scale = 1.0;  ///< the same for INIT, when asked for
     double first_scale = 1.0;       ///< the same for the first-invocation penalty
+    // Learning keep-alive (hybrid_histogram): idle times and pre-warming.
+    bool learns = false;
+    bool ended = false;     ///< an execution has ended (last_end is meaningful)
+    Time last_end{};
+    Time prewarm_at{};      ///< the pre-warm that is due (others are stale)
     // Provisioned concurrency (pc == nullptr: none).
     const ProvisionedSpec* pc = nullptr;
     IdlePool pc_idle;              ///< ready provisioned environments waiting for work
@@ -244,6 +251,8 @@ class Platform {
                              bool init_billed);
   InstanceSlot allocate_instance(std::uint32_t unit);
   void release_to_idle(InstanceSlot slot);
+  /// Makes `slot` idle until `deadline` (or reclaims it now if the deadline has passed).
+  void park(InstanceSlot slot, Time deadline);
   void arm_timer(InstanceSlot slot);
   void destroy(InstanceSlot slot, EvictReason reason);
   void set_busy(UnitState& u, std::uint32_t alias, std::int64_t delta);

@@ -42,6 +42,15 @@ class KeepAlivePolicy {
   virtual Duration idle_timeout(Time now) = 0;
   /// The longest an environment lives, busy or not (nullopt: no limit). Constant per model.
   [[nodiscard]] virtual std::optional<Duration> max_lifetime() const = 0;
+
+  // Policies that learn from traffic (hybrid_histogram). The platform asks learns() once.
+  [[nodiscard]] virtual bool learns() const { return false; }
+  /// An idle time of the version: from the end of its last execution to the next arrival, when
+  /// nothing ran in between.
+  virtual void observe_idle_time(Duration) {}
+  /// Pre-warming: when positive, an environment that becomes idle at `now` is unloaded at once
+  /// and a new one is loaded this long after (then kept idle_timeout()); 0: keep it as usual.
+  virtual Duration prewarm_after(Time) { return Duration{0}; }
 };
 
 /// How fast a function may add execution environments (lambda-facts §3). Consulted only when an

@@ -51,6 +51,7 @@ struct EnvironmentCounts {
   std::uint64_t evicted_idle = 0;      ///< reclaimed after the keep-alive idle time
   std::uint64_t evicted_lifetime = 0;  ///< reclaimed at the maximum lifetime
   std::uint64_t reset = 0;             ///< discarded after a timeout or crash (next start cold)
+  std::uint64_t prewarmed = 0;  ///< loaded ahead of traffic by a learning keep-alive policy
 
   [[nodiscard]] std::uint64_t evicted() const { return evicted_idle + evicted_lifetime + reset; }
   void merge(const EnvironmentCounts& o) {
@@ -58,6 +59,7 @@ struct EnvironmentCounts {
     evicted_idle += o.evicted_idle;
     evicted_lifetime += o.evicted_lifetime;
     reset += o.reset;
+    prewarmed += o.prewarmed;
   }
 };
 

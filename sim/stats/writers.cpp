@@ -147,6 +147,7 @@ void group_json(Json& j, const GroupSummary& g, bool environments = true) {
     j.value("evicted_idle", g.environments.evicted_idle);
     j.value("evicted_lifetime", g.environments.evicted_lifetime);
     j.value("reset", g.environments.reset);
+    j.value("prewarmed", g.environments.prewarmed);
     j.value("peak", g.environments_peak);
     j.value("mean_live", g.environments_mean_live);
     j.value("mean_idle", g.environments_mean_idle);
