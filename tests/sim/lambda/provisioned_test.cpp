@@ -117,7 +117,7 @@ TEST_CASE("PC capacity is billed per configuration period rounded up to 5 minute
   CHECK(s.total.cost.provisioned_capacity == Approx(2 * 1.0 * 300 * 0.0000041667).epsilon(1e-9));
 }
 
-TEST_CASE("PC is allocated after the preparation delay; its INIT is billed; spillover meanwhile",
+TEST_CASE("PC is allocated after the preparation delay, its INIT is billed, spillover meanwhile",
           "[platform][provisioned]") {
   // 20 environments requested at t = 0: ready at 90 s + 300 ms INIT. Until then every
   // invocation spills over to on-demand.

@@ -74,7 +74,7 @@ TEST_CASE("The bill is per version (each at its memory) and an alias's bill is i
   CHECK(named(fn.aliases, "live").cost.total() == Approx(fn.cost.total()).epsilon(1e-9));
 }
 
-TEST_CASE("An alias can point at one version; an unqualified target runs $LATEST",
+TEST_CASE("An alias can point at one version, and an unqualified target runs $LATEST",
           "[platform][versions]") {
   SECTION("alias to one version") {
     const auto s = run_yaml(canary(R"({ live: "2" })", "api:live", "10m"));

@@ -62,7 +62,7 @@ TEST_CASE("API Gateway answers 504 exactly for executions longer than its integr
   CHECK(web.group.cost.total() == Approx(fn.cost.total()).epsilon(1e-12));
 }
 
-TEST_CASE("An HTTP API times out at 30 s at most; the timeout is checked", "[sources]") {
+TEST_CASE("An HTTP API times out at 30 s at most, and the timeout is checked", "[sources]") {
   std::string http = kGateway;
   http.replace(http.find("type: api_gateway,"), 18, "type: api_gateway, api: http,");
   CHECK(source(run_yaml(http), "web").group.all.max == Approx(30'020.0));
