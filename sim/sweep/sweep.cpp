@@ -740,7 +740,8 @@ std::string sweep_to_table(const SweepPlan& plan, const std::vector<PointResult>
   out += '\n';
   if (best) out += fmt::format("best (*): {}\n", settings_text(plan, results[*best].index));
   else out += no_best_text(plan) + '\n';
-  if (!plan.constraints.empty()) out += "x: violates a constraint\n";
+  if (std::any_of(red.begin(), red.end(), [](const Reduced& r) { return !r.feasible; }))
+    out += "x: violates a constraint\n";
   return out;
 }
 
