@@ -45,13 +45,23 @@ std::string quote(const std::string& s) {
   std::string q = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': q += "\\\""; break;
-      case '\\': q += "\\\\"; break;
-      case '\n': q += "\\n"; break;
-      case '\t': q += "\\t"; break;
+      case '"':
+        q += "\\\"";
+        break;
+      case '\\':
+        q += "\\\\";
+        break;
+      case '\n':
+        q += "\\n";
+        break;
+      case '\t':
+        q += "\\t";
+        break;
       default:
-        if (c < 0x20) q += fmt::format("\\u{:04x}", c);
-        else q += static_cast<char>(c);
+        if (c < 0x20)
+          q += fmt::format("\\u{:04x}", c);
+        else
+          q += static_cast<char>(c);
     }
   }
   return q + "\"";
@@ -67,8 +77,8 @@ std::string csv_field(const std::string& s) {
 bool is_plain_scalar(const std::string& s) {
   if (s.empty() || s == "null" || s == "Null" || s == "NULL" || s == "~") return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._/+%-").find(c) !=
-                                                              std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("._/+%-").find(c) != std::string_view::npos;
   });
 }
 
@@ -122,7 +132,7 @@ std::size_t range_count(double start, double stop, double step, const std::strin
 std::string hex64(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 const std::array<const char*, kStatCount> kStatNames = {
-    "p50_ms",  "p95_ms",           "p99_ms",          "cold_start_ratio", "throttled_ratio",
+    "p50_ms",          "p95_ms",   "p99_ms",           "cold_start_ratio", "throttled_ratio",
     "spillover_ratio", "cost_usd", "monthly_cost_usd", "concurrency_mean"};
 
 // ---------------------------------------------------------------------------------------------
@@ -174,12 +184,13 @@ PointResult point_from(const ConfigNode& n, const SweepPlan& plan, const std::st
   PointResult r;
   r.index = u64_of(member(n, "index", where), where);
   if (r.index >= plan.point_count())
-    fail(where, "", fmt::format("point {} is outside the sweep ({} points)", r.index,
-                                plan.point_count()));
+    fail(where, "",
+         fmt::format("point {} is outside the sweep ({} points)", r.index, plan.point_count()));
   const ConfigNode& reps = member(n, "values", where);
   if (reps.items.size() != static_cast<std::size_t>(plan.replications))
-    fail(where, "", fmt::format("point {} has {} replications, the sweep {}", r.index,
-                                reps.items.size(), plan.replications));
+    fail(where, "",
+         fmt::format("point {} has {} replications, the sweep {}", r.index, reps.items.size(),
+                     plan.replications));
   for (const ConfigNode& rep : reps.items) {
     if (rep.items.size() != kStatCount) fail(where, "", "a replication has the wrong statistics");
     StatValues v{};
@@ -256,8 +267,9 @@ SweepAxis parse_sweep_setting(const std::string& text) {
   const std::string where = "--set " + text;
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
-    fail(where, "", "expected key.path=v1,v2,... or key.path=start:stop:step, e.g. "
-                    "functions.api.memory=128MB,512MB,1GB");
+    fail(where, "",
+         "expected key.path=v1,v2,... or key.path=start:stop:step, e.g. "
+         "functions.api.memory=128MB,512MB,1GB");
   SweepAxis axis{text.substr(0, eq), {}};
   const std::string rest = text.substr(eq + 1);
   if (rest.empty()) fail(where, axis.key, "no values (write key=v1,v2,... or key=start:stop:step)");
@@ -291,9 +303,9 @@ std::vector<std::string> expand_sweep_value(const std::string& value, const std:
   }
   if (auto x = parse_duration(a).value, y = parse_duration(b).value, z = parse_duration(c).value;
       x && y && z) {
-    const std::size_t n = range_count(static_cast<double>(x->count()),
-                                      static_cast<double>(y->count()),
-                                      static_cast<double>(z->count()), key, where, value);
+    const std::size_t n =
+        range_count(static_cast<double>(x->count()), static_cast<double>(y->count()),
+                    static_cast<double>(z->count()), key, where, value);
     for (std::size_t i = 0; i < n; ++i) {
       const Duration d = *x + static_cast<std::int64_t>(i) * *z;
       const std::string t = format_duration(d);
@@ -325,8 +337,10 @@ std::vector<std::string> expand_sweep_value(const std::string& value, const std:
 
 std::string to_flow_yaml(const ConfigNode& n) {
   switch (n.kind) {
-    case ConfigNode::Kind::Null: return "null";
-    case ConfigNode::Kind::Scalar: return is_plain_scalar(n.scalar) ? n.scalar : quote(n.scalar);
+    case ConfigNode::Kind::Null:
+      return "null";
+    case ConfigNode::Kind::Scalar:
+      return is_plain_scalar(n.scalar) ? n.scalar : quote(n.scalar);
     case ConfigNode::Kind::List: {
       std::vector<std::string> items;
       for (const auto& i : n.items) items.push_back(to_flow_yaml(i));
@@ -360,12 +374,16 @@ StatValues headline_stats(const Summary& s) {
 }
 
 std::optional<Stat> find_stat(const std::string& name) {
-  static const std::map<std::string, Stat> aliases = {
-      {"p50", Stat::P50},           {"p95", Stat::P95},
-      {"p99", Stat::P99},           {"cold_ratio", Stat::ColdStartRatio},
-      {"cold", Stat::ColdStartRatio}, {"throttled", Stat::ThrottledRatio},
-      {"spillover", Stat::SpilloverRatio}, {"cost", Stat::Cost},
-      {"monthly_cost", Stat::MonthlyCost}, {"concurrency", Stat::ConcurrencyMean}};
+  static const std::map<std::string, Stat> aliases = {{"p50", Stat::P50},
+                                                      {"p95", Stat::P95},
+                                                      {"p99", Stat::P99},
+                                                      {"cold_ratio", Stat::ColdStartRatio},
+                                                      {"cold", Stat::ColdStartRatio},
+                                                      {"throttled", Stat::ThrottledRatio},
+                                                      {"spillover", Stat::SpilloverRatio},
+                                                      {"cost", Stat::Cost},
+                                                      {"monthly_cost", Stat::MonthlyCost},
+                                                      {"concurrency", Stat::ConcurrencyMean}};
   if (auto it = aliases.find(name); it != aliases.end()) return it->second;
   for (std::size_t i = 0; i < kStatCount; ++i)
     if (name == kStatNames[i]) return static_cast<Stat>(i);
@@ -423,14 +441,18 @@ Constraint parse_constraint(const std::string& text) {
   const std::string value = text.substr(at + c.op.size());
   const auto stat = find_stat(name);
   if (!stat)
-    fail(where, "", fmt::format("unknown statistic '{}' (known: p50, p95, p99, cold_ratio, "
-                                "throttled, spillover, cost, monthly_cost, concurrency, or {})",
-                                name, fmt::join(kStatNames, ", ")));
+    fail(where, "",
+         fmt::format("unknown statistic '{}' (known: p50, p95, p99, cold_ratio, "
+                     "throttled, spillover, cost, monthly_cost, concurrency, or {})",
+                     name, fmt::join(kStatNames, ", ")));
   c.stat = *stat;
   if (c.stat == Stat::P50 || c.stat == Stat::P95 || c.stat == Stat::P99) {
-    if (auto d = parse_duration(value).value) c.bound = static_cast<double>(d->count()) / 1e3;
-    else if (auto x = parse_number(value).value) c.bound = *x;  // bare: milliseconds
-    else fail(where, "", fmt::format("'{}' is not a latency (e.g. 300ms, 1.5s)", value));
+    if (auto d = parse_duration(value).value)
+      c.bound = static_cast<double>(d->count()) / 1e3;
+    else if (auto x = parse_number(value).value)
+      c.bound = *x;  // bare: milliseconds
+    else
+      fail(where, "", fmt::format("'{}' is not a latency (e.g. 300ms, 1.5s)", value));
   } else if (!value.empty() && value.back() == '%') {
     const auto x = parse_number(value.substr(0, value.size() - 1)).value;
     if (!x) fail(where, "", fmt::format("'{}' is not a percentage", value));
@@ -456,8 +478,8 @@ Shard parse_shard(const std::string& text) {
   const auto n = slash == std::string::npos ? std::nullopt : whole(text.substr(slash + 1));
   if (!k || !n) fail(where, "", "expected K/N, e.g. 2/3 (the second of three shards)");
   if (*n < 1 || *n > 10'000 || *k < 1 || *k > *n)
-    fail(where, "", fmt::format("shard {} of {} does not exist: K must be 1 to N (N <= 10,000)",
-                                *k, *n));
+    fail(where, "",
+         fmt::format("shard {} of {} does not exist: K must be 1 to N (N <= 10,000)", *k, *n));
   return {*k, *n};
 }
 
@@ -499,8 +521,7 @@ PreparedSweep prepare_sweep(const SweepRequest& request, const Registries& regis
                             const Shard& shard) {
   PreparedSweep out;
   // The base scenario first: its errors are reported as `run` reports them.
-  const ScenarioSpec base =
-      load_scenario(request.scenario_path, registries, {}, &out.warnings);
+  const ScenarioSpec base = load_scenario(request.scenario_path, registries, {}, &out.warnings);
   std::ifstream in(request.scenario_path, std::ios::binary);
   std::ostringstream buf;
   buf << in.rdbuf();
@@ -528,8 +549,10 @@ PreparedSweep prepare_sweep(const SweepRequest& request, const Registries& regis
       fail("--set " + s, axis.key, "this key is swept twice; give all its values in one --set");
     auto same = std::find_if(plan.axes.begin(), plan.axes.end(),
                              [&](const SweepAxis& a) { return a.key == axis.key; });
-    if (same != plan.axes.end()) *same = std::move(axis);  // the command line wins
-    else plan.axes.push_back(std::move(axis));
+    if (same != plan.axes.end())
+      *same = std::move(axis);  // the command line wins
+    else
+      plan.axes.push_back(std::move(axis));
   }
   double points = 1;
   for (const auto& a : plan.axes) points *= static_cast<double>(a.values.size());
@@ -601,7 +624,8 @@ std::vector<PointResult> run_sweep(const PreparedSweep& sweep, const Registries&
     std::string content = partial_header(plan, options.shard);
     for (const auto& [i, r] : done) content += partial_line(r);
     write_file_atomically(options.journal_path, content);
-    journal = std::make_unique<std::ofstream>(options.journal_path, std::ios::app | std::ios::binary);
+    journal =
+        std::make_unique<std::ofstream>(options.journal_path, std::ios::app | std::ios::binary);
     if (!*journal) fail(options.journal_path, "", "cannot append to the sweep journal");
   }
 
@@ -683,18 +707,19 @@ std::string sweep_to_table(const SweepPlan& plan, const std::vector<PointResult>
   const auto red = reduce(plan, results);
   const auto best = best_of(plan, red);
   // The table shows the statistics people compare first; CSV and JSON have all of them.
-  std::vector<Stat> shown = {Stat::P50,           Stat::P99,      Stat::ColdStartRatio,
-                             Stat::ThrottledRatio, Stat::Cost,     Stat::MonthlyCost};
+  std::vector<Stat> shown = {
+      Stat::P50,  Stat::P99,        Stat::ColdStartRatio, Stat::ThrottledRatio,
+      Stat::Cost, Stat::MonthlyCost};
   if (std::find(shown.begin(), shown.end(), plan.objective) == shown.end())
     shown.push_back(plan.objective);
   for (const auto& c : plan.constraints)
     if (std::find(shown.begin(), shown.end(), c.stat) == shown.end()) shown.push_back(c.stat);
   auto cell = [](Stat s, const Estimate& e) {
     const char* f = s == Stat::P50 || s == Stat::P95 || s == Stat::P99 ? "{:.1f}"
-                    : s == Stat::Cost                                 ? "{:.6f}"
-                    : s == Stat::MonthlyCost                          ? "{:.2f}"
-                    : s == Stat::ConcurrencyMean                      ? "{:.2f}"
-                                                                      : "{:.4f}";
+                    : s == Stat::Cost                                  ? "{:.6f}"
+                    : s == Stat::MonthlyCost                           ? "{:.2f}"
+                    : s == Stat::ConcurrencyMean                       ? "{:.2f}"
+                                                                       : "{:.4f}";
     std::string t = fmt::format(fmt::runtime(f), e.mean);
     if (e.half_width) t += " ± " + fmt::format(fmt::runtime(f), *e.half_width);
     return t;
@@ -738,8 +763,10 @@ std::string sweep_to_table(const SweepPlan& plan, const std::vector<PointResult>
     out += line.substr(0, line.find_last_not_of(' ') + 1) + '\n';
   }
   out += '\n';
-  if (best) out += fmt::format("best (*): {}\n", settings_text(plan, results[*best].index));
-  else out += no_best_text(plan) + '\n';
+  if (best)
+    out += fmt::format("best (*): {}\n", settings_text(plan, results[*best].index));
+  else
+    out += no_best_text(plan) + '\n';
   if (std::any_of(red.begin(), red.end(), [](const Reduced& r) { return !r.feasible; }))
     out += "x: violates a constraint\n";
   return out;
@@ -804,10 +831,11 @@ std::string sweep_to_json(const SweepPlan& plan, const std::vector<PointResult>&
     out += "      \"stats\": {";
     for (std::size_t s = 0; s < kStatCount; ++s) {
       const Estimate& e = red[i].stats[s];
-      out += fmt::format("{}\n        \"{}\": {{\"mean\": {}, \"ci95_low\": {}, \"ci95_high\": {}}}",
-                         s == 0 ? "" : ",", kStatNames[s], num(e.mean),
-                         e.half_width ? num(e.mean - *e.half_width) : "null",
-                         e.half_width ? num(e.mean + *e.half_width) : "null");
+      out +=
+          fmt::format("{}\n        \"{}\": {{\"mean\": {}, \"ci95_low\": {}, \"ci95_high\": {}}}",
+                      s == 0 ? "" : ",", kStatNames[s], num(e.mean),
+                      e.half_width ? num(e.mean - *e.half_width) : "null",
+                      e.half_width ? num(e.mean + *e.half_width) : "null");
     }
     out += "\n      }\n    }";
   }
@@ -862,8 +890,7 @@ Partial read_partial(const std::string& path, bool lenient) {
     bool ok = false;
     const ConfigNode n = torn ? ConfigNode{} : parse_line(line, where, ok);
     if (header) {
-      if (!ok)
-        fail(path, "", "not a lambdasim sweep file (its first line is not a sweep header)");
+      if (!ok) fail(path, "", "not a lambdasim sweep file (its first line is not a sweep header)");
       p.plan = plan_from(member(n, "sweep", where), where);
       p.identity = p.plan.identity_json();
       p.shard = parse_shard(text_of(member(n, "shard", where), where));
@@ -875,9 +902,10 @@ Partial read_partial(const std::string& path, bool lenient) {
         p.complete_last_line = false;
         break;
       }
-      fail(where, "", torn ? "the last line is incomplete (was the run interrupted? rerun it "
-                             "with the same arguments to finish it)"
-                           : "not a point of a sweep");
+      fail(where, "",
+           torn ? "the last line is incomplete (was the run interrupted? rerun it "
+                  "with the same arguments to finish it)"
+                : "not a point of a sweep");
     }
     try {
       p.results.push_back(point_from(n, p.plan, where));
@@ -910,19 +938,20 @@ std::pair<SweepPlan, std::vector<PointResult>> merge_partials(
           : a.point_count() != b.point_count() || a.axes.size() != b.axes.size()
               ? "the swept settings differ"
               : "the swept settings or constraints differ";
-      fail(paths[f], "",
-           fmt::format("belongs to another sweep than {}: {}", paths[0], what));
+      fail(paths[f], "", fmt::format("belongs to another sweep than {}: {}", paths[0], what));
     } else if (p.shard.n != first.shard.n) {
-      fail(paths[f], "", fmt::format("is shard {}/{}, but {} is shard {}/{}", p.shard.k,
-                                     p.shard.n, paths[0], first.shard.k, first.shard.n));
+      fail(paths[f], "",
+           fmt::format("is shard {}/{}, but {} is shard {}/{}", p.shard.k, p.shard.n, paths[0],
+                       first.shard.k, first.shard.n));
     }
     for (PointResult& r : p.results) {
       const std::size_t i = r.index;
       auto [it, fresh] = all.emplace(i, std::make_pair(std::move(r), paths[f]));
       if (!fresh)
-        fail(paths[f], "", fmt::format("point {} is also in {}: each point must be in exactly "
-                                       "one part",
-                                       i, it->second.second));
+        fail(paths[f], "",
+             fmt::format("point {} is also in {}: each point must be in exactly "
+                         "one part",
+                         i, it->second.second));
     }
   }
   const std::size_t n = first.plan.point_count();

@@ -42,7 +42,15 @@ std::string to_flow_yaml(const ConfigNode& node);
 
 /// The headline statistics of a run, in this order (names as in CSV and JSON).
 enum class Stat : std::uint8_t {
-  P50, P95, P99, ColdStartRatio, ThrottledRatio, SpilloverRatio, Cost, MonthlyCost, ConcurrencyMean
+  P50,
+  P95,
+  P99,
+  ColdStartRatio,
+  ThrottledRatio,
+  SpilloverRatio,
+  Cost,
+  MonthlyCost,
+  ConcurrencyMean
 };
 constexpr std::size_t kStatCount = 9;
 using StatValues = std::array<double, kStatCount>;
@@ -86,8 +94,8 @@ Shard parse_shard(const std::string& text);
 
 /// Everything a sweep's output depends on; two runs with equal plans give equal bytes.
 struct SweepPlan {
-  std::string scenario;       ///< its name
-  std::string scenario_hash;  ///< FNV-1a 64 of the scenario file's bytes, hex
+  std::string scenario;               ///< its name
+  std::string scenario_hash;          ///< FNV-1a 64 of the scenario file's bytes, hex
   std::optional<std::uint64_t> seed;  ///< --seed; else each point's scenario seed
   int replications = 1;
   std::vector<SweepAxis> axes;  ///< ranges expanded; the first axis varies slowest

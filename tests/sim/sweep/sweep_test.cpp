@@ -3,7 +3,6 @@
 #include "sim/sweep/sweep.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -81,8 +80,8 @@ std::vector<double> means(const std::vector<PointResult>& results, Stat s) {
 TEST_CASE("a setting splits at commas outside braces, brackets and quotes", "[sweep]") {
   CHECK(parse_sweep_setting("functions.api.memory=128MB,512MB, 1GB").values ==
         std::vector<std::string>{"128MB", "512MB", "1GB"});
-  const auto ka = parse_sweep_setting(
-      "functions.api.keep_alive={type: fixed, idle: 5m},[a, b],\"x,y\"");
+  const auto ka =
+      parse_sweep_setting("functions.api.keep_alive={type: fixed, idle: 5m},[a, b],\"x,y\"");
   CHECK(ka.key == "functions.api.keep_alive");
   CHECK(ka.values == std::vector<std::string>{"{type: fixed, idle: 5m}", "[a, b]", "\"x,y\""});
   CHECK_THROWS_AS(parse_sweep_setting("functions.api.memory"), ScenarioError);
@@ -146,7 +145,8 @@ TEST_CASE("an estimate has no interval for one value and t·s/√n otherwise", "
     for (int i = 0; i < n; ++i) v.push_back(i % 2 == 0 ? 1.0 : -1.0);
     return v;
   };
-  const double ratio = *estimate(alternating(16)).half_width / *estimate(alternating(64)).half_width;
+  const double ratio =
+      *estimate(alternating(16)).half_width / *estimate(alternating(64)).half_width;
   CHECK(ratio == Approx(2 * student_t_975(15) / student_t_975(63) * std::sqrt(16.0 / 15) /
                         std::sqrt(64.0 / 63))
                      .epsilon(1e-12));
@@ -196,8 +196,8 @@ TEST_CASE("more memory shortens CPU-bound latency; longer keep-alive, fewer cold
 TEST_CASE("results and outputs do not depend on --jobs", "[sweep]") {
   TempDir dir;
   const std::string path = write(dir, "s.yaml", kScenario);
-  const auto sweep = prepare(path, {"functions.api.memory=128MB,256MB,512MB",
-                                    "functions.api.keep_alive.idle=5s,1m"}, 3);
+  const auto sweep = prepare(
+      path, {"functions.api.memory=128MB,256MB,512MB", "functions.api.keep_alive.idle=5s,1m"}, 3);
   SweepRunOptions one, three;
   three.jobs = 3;
   const auto a = run_sweep(sweep, test::builtin_registries(), one);
@@ -206,8 +206,7 @@ TEST_CASE("results and outputs do not depend on --jobs", "[sweep]") {
     CHECK(format_sweep(sweep.plan, a, f) == format_sweep(sweep.plan, b, f));
 }
 
-TEST_CASE("three shards merge into the bytes of one run; mismatched parts are refused",
-          "[sweep]") {
+TEST_CASE("three shards merge into the bytes of one run; mismatched parts are refused", "[sweep]") {
   TempDir dir;
   const std::string path = write(dir, "s.yaml", kScenario);
   const std::vector<std::string> settings = {"functions.api.memory=128MB:640MB:128MB"};
