@@ -33,6 +33,10 @@ constexpr const char* kFormat = "lambdasim-sweep/1";
   throw ScenarioError(SourceLoc{where, 0, 0}, path, msg);
 }
 
+[[noreturn]] void fail(const SourceLoc& where, const std::string& path, const std::string& msg) {
+  throw ScenarioError(where, path, msg);
+}
+
 // Shortest text that reads back to the same double: partial files round-trip exactly, so a merge
 // prints the bytes of a single run.
 std::string num(double v) {
@@ -116,14 +120,13 @@ std::vector<std::string> split_values(const std::string& text) {
 // How many values start, start+step, ... <= stop has (stop included within rounding).
 std::size_t range_count(double start, double stop, double step, const std::string& key,
                         const SourceLoc& where, const std::string& text) {
-  if (!(step > 0))
-    fail(where.file, key, fmt::format("range '{}': the step must be more than 0", text));
+  if (!(step > 0)) fail(where, key, fmt::format("range '{}': the step must be more than 0", text));
   if (stop < start)
-    fail(where.file, key,
+    fail(where, key,
          fmt::format("range '{}' is empty: stop is below start (write start:stop:step)", text));
   const double n = std::floor((stop - start) / step + 1e-9) + 1;
   if (n > static_cast<double>(kMaxSweepPoints))
-    fail(where.file, key,
+    fail(where, key,
          fmt::format("range '{}' has {:.0f} values; a sweep may have at most {}", text, n,
                      kMaxSweepPoints));
   return static_cast<std::size_t>(n);
@@ -329,7 +332,7 @@ std::vector<std::string> expand_sweep_value(const std::string& value, const std:
       out.push_back(fmt::format("{:.12g}/s", *x + static_cast<double>(i) * *z));
     return out;
   }
-  fail(where.file, key,
+  fail(where, key,
        fmt::format("range '{}': start, stop and step must be numbers or quantities of one kind "
                    "with units (128MB:1GB:128MB, 1m:10m:3m, 10/s:50/s:10/s, 0.1:0.9:0.2)",
                    value));
@@ -531,14 +534,21 @@ PreparedSweep prepare_sweep(const SweepRequest& request, const Registries& regis
   plan.scenario = base.name;
   plan.scenario_hash = hex64(fnv1a64(text));
   plan.seed = request.seed;
+  // Values from the scenario's sweep: are reported at their place in the file, not as --set.
+  std::map<std::string, SourceLoc> declared_at;
   for (const SweepSpec::Axis& a : base.sweep.axes) {
     SweepAxis axis{a.key, {}};
     for (const ConfigNode& v : a.values) {
+      std::vector<std::string> values;
       if (v.is_scalar())
         for (std::string& x : expand_sweep_value(v.scalar, "sweep.settings." + a.key, v.loc))
-          axis.values.push_back(is_plain_scalar(x) ? x : quote(x));
+          values.push_back(is_plain_scalar(x) ? x : quote(x));
       else
-        axis.values.push_back(to_flow_yaml(v));
+        values.push_back(to_flow_yaml(v));
+      for (std::string& x : values) {
+        declared_at.emplace(fmt::format("--set {}={}", a.key, x), v.loc);
+        axis.values.push_back(std::move(x));
+      }
     }
     plan.axes.push_back(std::move(axis));
   }
@@ -549,10 +559,14 @@ PreparedSweep prepare_sweep(const SweepRequest& request, const Registries& regis
       fail("--set " + s, axis.key, "this key is swept twice; give all its values in one --set");
     auto same = std::find_if(plan.axes.begin(), plan.axes.end(),
                              [&](const SweepAxis& a) { return a.key == axis.key; });
-    if (same != plan.axes.end())
-      *same = std::move(axis);  // the command line wins
-    else
+    if (same != plan.axes.end()) {  // the command line wins
+      std::erase_if(declared_at, [&](const auto& kv) {
+        return kv.first.starts_with("--set " + axis.key + "=");
+      });
+      *same = std::move(axis);
+    } else {
       plan.axes.push_back(std::move(axis));
+    }
   }
   double points = 1;
   for (const auto& a : plan.axes) points *= static_cast<double>(a.values.size());
@@ -593,9 +607,11 @@ PreparedSweep prepare_sweep(const SweepRequest& request, const Registries& regis
         out.prices[i] = std::move(prices);
       }
     } catch (const ScenarioError& e) {
-      for (const Diagnostic& d : e.diagnostics().all())
+      for (Diagnostic d : e.diagnostics().all()) {
+        if (auto it = declared_at.find(d.loc.file); it != declared_at.end()) d.loc = it->second;
         if (d.severity == Severity::Error && seen.insert(format_diagnostic(d)).second)
           errors.error(d.loc, d.path, d.message);
+      }
     }
   }
   if (errors.has_errors()) throw ScenarioError(std::move(errors));

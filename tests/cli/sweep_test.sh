@@ -104,5 +104,14 @@ check "bad objective" 2 "unknown objective" -- sweep "$s" --objective speed
 check "no point feasible" 0 "no point satisfies every constraint" -- sweep "$s" --constraint 'p99<=1ms'
 check "bad replications" 2 "replications" -- sweep "$s" -r 0
 
+# A sweep declared in the scenario: used by sweep, its bad values located in the file; run says
+# it ignores it.
+d=$tmp/declared.yaml
+cp "$s" "$d"
+printf 'sweep:\n  replications: 2\n  settings:\n    functions.api.memory: [128MB, 12MB]\n' >>"$d"
+check "a bad value in sweep: points into the file" 2 "declared.yaml:16:35: error: functions[0].memory: 12 MB" -- sweep "$d"
+check "run ignores sweep: with a note" 0 "note: \`run\` ignores the scenario's sweep:" -- run "$d"
+check "--set replaces a declared axis" 0 "2 points x 2 replications" -- sweep "$d" --set functions.api.memory=256MB,512MB
+
 echo "sweep_test: $passed passed, $failed failed"
 ((failed == 0))
