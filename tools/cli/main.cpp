@@ -71,7 +71,7 @@ examples:
   lambdasim run scenarios/quickstart.yaml --format json --output result.json
   lambdasim run scenarios/quickstart.yaml --set functions.api.memory=1024MB --seed 7
   lambdasim sweep scenarios/quickstart.yaml --set functions.api.memory=128MB:1GB:128MB \
-      --replications 5 --jobs 2 --objective cost --constraint p99<=300ms
+      --replications 5 --jobs 2 --objective cost --constraint 'p99<=300ms'
   lambdasim validate scenarios/*.yaml
   lambdasim bill exported-logs.txt.gz --runtime python3.12
 
@@ -145,9 +145,11 @@ options:
   -h, --help             this help
 
 examples:
-  lambdasim sweep scenarios/memory_sizing.yaml --set functions.primes.memory=128MB:2GB:384MB -r 5
+  lambdasim sweep scenarios/memory_sizing.yaml --set functions.primes.versions.1.memory=128MB:1GB:384MB -r 5
   lambdasim sweep s.yaml --set functions.api.keep_alive.idle=1m,5m,10m,30m \
       --set workload.0.arrivals.rate=1/s,10/s -r 10 -j 0 -f csv -o sweep.csv
+  lambdasim sweep s.yaml --set functions.api.memory=128MB:3GB:128MB -r 10 \
+      --objective cost --constraint 'p99<=300ms' --constraint 'throttled<=0'   # quote < and >
   # three machines (or a Slurm job array), then one merge: the bytes of a single run
   lambdasim sweep s.yaml --set ... -r 10 --shard 2/3 -o part2.jsonl
   lambdasim merge part1.jsonl part2.jsonl part3.jsonl -f csv -o sweep.csv
