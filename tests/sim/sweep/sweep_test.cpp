@@ -77,7 +77,7 @@ std::vector<double> means(const std::vector<PointResult>& results, Stat s) {
 
 }  // namespace
 
-TEST_CASE("a setting splits at commas outside braces, brackets and quotes", "[sweep]") {
+TEST_CASE("a setting splits at commas outside braces or brackets or quotes", "[sweep]") {
   CHECK(parse_sweep_setting("functions.api.memory=128MB,512MB, 1GB").values ==
         std::vector<std::string>{"128MB", "512MB", "1GB"});
   const auto ka =
@@ -89,7 +89,7 @@ TEST_CASE("a setting splits at commas outside braces, brackets and quotes", "[sw
   CHECK_THROWS_AS(parse_sweep_setting("functions.api.memory=1GB,,2GB"), ScenarioError);
 }
 
-TEST_CASE("ranges expand numbers and quantities with units, stop included", "[sweep]") {
+TEST_CASE("ranges expand numbers and quantities with units and include stop", "[sweep]") {
   CHECK(parse_sweep_setting("m=128MB:1024MB:128MB").values.size() == 8);
   CHECK(parse_sweep_setting("m=128MB:1GB:384MB").values ==
         std::vector<std::string>{"128MB", "512MB", "896MB"});
@@ -130,7 +130,8 @@ TEST_CASE("the t quantile matches the tables and the normal limit", "[sweep][sta
   for (std::uint64_t df = 1; df < 200; ++df) CHECK(student_t_975(df + 1) < student_t_975(df));
 }
 
-TEST_CASE("an estimate has no interval for one value and t·s/√n otherwise", "[sweep][stats]") {
+TEST_CASE("an estimate has no interval for one value and a Student t interval otherwise",
+          "[sweep][stats]") {
   CHECK_FALSE(estimate({3.0}).half_width.has_value());
   CHECK(estimate({3.0}).mean == 3.0);
   const Estimate e = estimate({1, 2, 3, 4});
@@ -178,7 +179,7 @@ TEST_CASE("confidence intervals of a real statistic shrink like 1/sqrt(N)", "[sw
   CHECK(se4 / se16 == Approx(2.0).epsilon(0.3));
 }
 
-TEST_CASE("more memory shortens CPU-bound latency; longer keep-alive, fewer cold starts",
+TEST_CASE("more memory shortens CPU-bound latency and longer keep-alive gives fewer cold starts",
           "[sweep]") {
   TempDir dir;
   const std::string path = write(dir, "s.yaml", kScenario);
@@ -206,7 +207,8 @@ TEST_CASE("results and outputs do not depend on --jobs", "[sweep]") {
     CHECK(format_sweep(sweep.plan, a, f) == format_sweep(sweep.plan, b, f));
 }
 
-TEST_CASE("three shards merge into the bytes of one run; mismatched parts are refused", "[sweep]") {
+TEST_CASE("three shards merge into the bytes of one run and mismatched parts are refused",
+          "[sweep]") {
   TempDir dir;
   const std::string path = write(dir, "s.yaml", kScenario);
   const std::vector<std::string> settings = {"functions.api.memory=128MB:640MB:128MB"};
@@ -265,7 +267,7 @@ TEST_CASE("an interrupted sweep resumes from its journal with the same result", 
                     Catch::Contains("belongs to a different sweep"));
 }
 
-TEST_CASE("every point is validated before any run, each error once", "[sweep]") {
+TEST_CASE("every point is validated before any run and each error is reported once", "[sweep]") {
   TempDir dir;
   const std::string path = write(dir, "s.yaml", kScenario);
   try {
@@ -281,7 +283,7 @@ TEST_CASE("every point is validated before any run, each error once", "[sweep]")
                     Catch::Contains("at most 10000"));
 }
 
-TEST_CASE("a sweep declared in the scenario combines with --set; the command line wins",
+TEST_CASE("a sweep declared in the scenario combines with --set and the command line wins",
           "[sweep][scenario]") {
   TempDir dir;
   const std::string path = write(dir, "s.yaml", std::string(kScenario) + R"(sweep:
