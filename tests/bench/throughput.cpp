@@ -139,18 +139,31 @@ workload:
     const auto sweep = lsim::prepare_sweep(request, reg, lsim::builtin_price_table_yaml(),
                                            lsim::builtin_price_table_origin());
     std::filesystem::remove_all(dir);
+    // CPU seconds per wall second show how many cores the run really got: on a machine shared
+    // with other work the speed-up cannot exceed that, whatever the code does.
+    auto cpu_s = [] {
+      rusage u{};
+      getrusage(RUSAGE_SELF, &u);
+      return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+             static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
+    struct Timing {
+      double wall, cores;
+    };
     auto timed = [&](unsigned jobs) {
       lsim::SweepRunOptions o;
       o.jobs = jobs;
-      const double start = now_s();
+      const double start = now_s(), cpu0 = cpu_s();
       (void)lsim::run_sweep(sweep, reg, o);
-      return now_s() - start;
+      const double wall = now_s() - start;
+      return Timing{wall, (cpu_s() - cpu0) / wall};
     };
-    const double t1 = timed(1), tj = timed(sweep_jobs);
+    const Timing t1 = timed(1), tj = timed(sweep_jobs);
     fmt::print("sweep of {} identical points, {:.0f} invocations in all\n", points, invocations);
-    fmt::print("--jobs 1      : {:.2f} s\n--jobs {:<6} : {:.2f} s\n", t1, sweep_jobs, tj);
-    fmt::print("speed-up      : {:.2f}x (parallel efficiency {:.2f})\n", t1 / tj,
-               t1 / tj / sweep_jobs);
+    fmt::print("--jobs 1      : {:.2f} s  ({:.2f} cores busy)\n", t1.wall, t1.cores);
+    fmt::print("--jobs {:<6} : {:.2f} s  ({:.2f} cores busy)\n", sweep_jobs, tj.wall, tj.cores);
+    fmt::print("speed-up      : {:.2f}x (parallel efficiency {:.2f})\n", t1.wall / tj.wall,
+               t1.wall / tj.wall / sweep_jobs);
     return 0;
   }
   const auto spec = lsim::load_scenario_text(yaml, "bench.yaml", reg);
