@@ -164,6 +164,8 @@ workload:
     fmt::print("--jobs {:<6} : {:.2f} s  ({:.2f} cores busy)\n", sweep_jobs, tj.wall, tj.cores);
     fmt::print("speed-up      : {:.2f}x (parallel efficiency {:.2f})\n", t1.wall / tj.wall,
                t1.wall / tj.wall / sweep_jobs);
+    fmt::print("CPU work      : {:.2f} of --jobs 1's (1.00: threads add no work)\n",
+               tj.wall * tj.cores / (t1.wall * t1.cores));
     return 0;
   }
   const auto spec = lsim::load_scenario_text(yaml, "bench.yaml", reg);
