@@ -440,8 +440,12 @@ Constraint parse_constraint(const std::string& text) {
   Constraint c;
   c.text = text;
   c.op = text.substr(at, text.size() > at + 1 && text[at + 1] == '=' ? 2 : 1);
-  const std::string name = text.substr(0, at);
-  const std::string value = text.substr(at + c.op.size());
+  auto trim = [](std::string t) {
+    const auto b = t.find_first_not_of(' '), e = t.find_last_not_of(' ');
+    return b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
+  };
+  const std::string name = trim(text.substr(0, at));
+  const std::string value = trim(text.substr(at + c.op.size()));
   const auto stat = find_stat(name);
   if (!stat)
     fail(where, "",

@@ -315,6 +315,7 @@ TEST_CASE("a sweep declared in the scenario combines with --set and the command 
 TEST_CASE("constraints and the objective pick the best point", "[sweep]") {
   CHECK(parse_constraint("p99<=300ms").bound == 300);
   CHECK(parse_constraint("p99<1.5s").bound == 1500);
+  CHECK(parse_constraint("p99 <= 2s").bound == 2000);
   CHECK(parse_constraint("cold_ratio<=5%").bound == Approx(0.05));
   CHECK(parse_constraint("cost<=$2.5").bound == 2.5);
   CHECK(parse_constraint("throttled>=0").op == ">=");
