@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,8 +131,9 @@ struct SweepRequest {
 struct PreparedSweep {
   SweepPlan plan;
   std::vector<std::optional<ScenarioSpec>> specs;  ///< by point
-  std::vector<std::optional<PriceTable>> prices;   ///< by point
-  Diagnostics warnings;                            ///< of the base scenario
+  /// By point; points that read the same table for the same region and architectures share one.
+  std::vector<std::shared_ptr<const PriceTable>> prices;
+  Diagnostics warnings;  ///< of the base scenario
 };
 
 /// Builds the plan (scenario `sweep:` axes, then --set axes: a --set of the same key replaces
