@@ -463,9 +463,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const bool show_progress = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
   if (show_progress) {
-    run.progress = [started](std::size_t done, std::size_t total) {
+    run.progress = [started, last = -1.0](std::size_t done, std::size_t total) mutable {
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (done < total && elapsed - last < 0.1) return;  // at most 10 updates a second
+      last = elapsed;
       const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
       const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
       std::cerr << fmt::format("\rlambdasim: sweep {}/{} points  {:.2f} points/s  eta {:.0f}s ",
