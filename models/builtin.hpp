@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "sim/core/registry.hpp"
 #include "sim/lambda/instance.hpp"
@@ -15,6 +16,12 @@ namespace lsim::models {
 
 void register_poisson_arrivals(Registry<ArrivalProcess>& r);
 void register_constant_arrivals(Registry<ArrivalProcess>& r);
+void register_on_off_arrivals(Registry<ArrivalProcess>& r);
+void register_diurnal_arrivals(Registry<ArrivalProcess>& r);
+void register_mmpp_arrivals(Registry<ArrivalProcess>& r);
+void register_schedule_arrivals(Registry<ArrivalProcess>& r);
+/// Registers both `piecewise` (step profile) and `ramp` (linear profile).
+void register_piecewise_arrivals(Registry<ArrivalProcess>& r);
 
 // Distributions serve both `duration:` and `cold_start:`.
 void register_constant_distribution(Registry<DurationDistribution>& r);
@@ -23,7 +30,13 @@ void register_uniform_distribution(Registry<DurationDistribution>& r);
 void register_lognormal_distribution(Registry<DurationDistribution>& r);
 void register_empirical_distribution(Registry<DurationDistribution>& r);
 
+/// Cold-start presets by runtime (cold_start only).
+void register_runtime_cold_start(Registry<DurationDistribution>& r);
+double runtime_cold_start_ms(const std::string& runtime, bool arm64);
+
 void register_fixed_keep_alive(Registry<KeepAlivePolicy>& r);
+/// Registers aws_2017, aws_2019, aws_2021, azure, huawei, never and none.
+void register_keep_alive_presets(Registry<KeepAlivePolicy>& r);
 
 void register_reuse_policies(Registry<ReusePolicy>& r);
 

@@ -164,6 +164,7 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
       spec.pricing.date.value_or(parse_date(prices.effective_date()).value_or(Date{2026, 1, 1}));
   Platform platform(spec, registries, options.seed, options.replication, billing_date);
   if (options.progress) platform.set_progress(options.progress);
+  platform.set_observer(options.observer);
   platform.run();
 
   Summary s;
@@ -233,6 +234,28 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
       g.versions[v].group.provisioned.break_even_utilization =
           break_even(fs.versions[v].architecture);
     s.functions.emplace_back(fs.name, std::move(g));
+  }
+  if (platform.tracks_sources()) {
+    static const char* kTypes[] = {"direct", "function_url", "api_gateway", "s3", "sns",
+                                   "eventbridge"};
+    for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
+      const WorkloadSpec& ws = spec.workloads[w];
+      SourceSummary src;
+      src.name = ws.name;
+      src.target = ws.target;
+      src.type = kTypes[static_cast<int>(ws.source.kind)];
+      src.warmer = ws.warmer;
+      src.gateway_timeouts = platform.source_gateway_timeouts(w);
+      src.group = group_from({&platform.source_stats(w)});
+      const auto units = platform.source_units(w);
+      const auto& part = platform.source_usage(w);
+      for (std::size_t k = 0; k < units.size() && k < part.size(); ++k) {
+        src.group.cost += share_of(cost.per_function[units[k]], usage[units[k]], part[k]);
+        src.group.cost_monthly +=
+            share_of(cost.per_function_monthly[units[k]], usage[units[k]], part[k]);
+      }
+      s.sources.push_back(std::move(src));
+    }
   }
   s.total = group_from(everything);
   s.total.concurrency_max = platform.peak_concurrency();

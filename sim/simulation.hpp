@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "sim/lambda/observer.hpp"
 #include "sim/lambda/registries.hpp"
 #include "sim/scenario/spec.hpp"
 #include "sim/stats/pricing.hpp"
@@ -18,6 +19,8 @@ struct RunOptions {
   std::uint64_t replication = 0;
   /// Optional progress display: called with the fraction of simulated time done.
   std::function<void(double)> progress;
+  /// Receives every step of the run (narration, timeline); not owned; nullptr for none.
+  PlatformObserver* observer = nullptr;
 };
 
 /// The price table a scenario asks for: `pricing.table` if set (a YAML file), else `builtin_yaml`.

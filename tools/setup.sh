@@ -135,6 +135,22 @@ lsim_setup() {
   _lsim_check_tools
 }
 
+# lsim_optional_packages PKG...: installs what is missing of PKG... when we are root or have
+# passwordless sudo; never fails (the tests that need them are skipped with a message).
+lsim_optional_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  local -a missing=()
+  mapfile -t missing < <(_lsim_missing_packages "$@")
+  ((${#missing[@]})) || return 0
+  if ((EUID == 0)) || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+    (_lsim_apt_install "${missing[@]}") >/dev/null 2>&1 ||
+      _lsim_err "could not install ${missing[*]}; the tests that need it are skipped"
+  else
+    _lsim_err "optional packages not installed: ${missing[*]} (sudo apt-get install ${missing[*]}); the tests that need them are skipped"
+  fi
+  return 0
+}
+
 lsim_build() {
   if (($# < 1)); then
     _lsim_err "usage: lsim_build PRESET [TARGET...]"

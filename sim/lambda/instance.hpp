@@ -46,6 +46,8 @@ struct Instance {
   bool first = true;     ///< no execution has finished here yet
   std::uint32_t alias = kNone;  ///< the alias the invocation came through
   std::uint32_t event = kNone;  ///< the async event being executed (kNone: synchronous)
+  std::uint64_t invocation = 0;  ///< its arrival number (for observers)
+  std::uint32_t source = kNone;  ///< the workload (event source) it came from, when tracked
   Duration billed_restore{0};   ///< SnapStart: the billed part of this start's restore
   // Provisioned concurrency.
   bool provisioned = false;  ///< a provisioned environment (never idle-evicted)

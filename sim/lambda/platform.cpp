@@ -126,6 +126,9 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
       a.first_weight = as.routes.empty() ? 1.0 : as.routes[0].second;
     }
   }
+  track_sources_ = spec.workloads.size() > 1 ||
+                   std::any_of(spec.workloads.begin(), spec.workloads.end(),
+                               [](const WorkloadSpec& w) { return w.named; });
   for (const WorkloadSpec& ws : spec.workloads) {
     auto arrivals = registries.arrivals.make(
         ws.arrivals.node, ws.arrivals.path, diags,
@@ -135,11 +138,35 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
     if (ws.version) w.unit = f.first_unit + static_cast<std::uint32_t>(*ws.version);
     if (ws.alias) w.alias = f.first_alias + static_cast<std::uint32_t>(*ws.alias);
     if (w.async) arm_past_horizon_ = true;
+    if (track_sources_) {
+      SourceState& src = sources_.emplace_back(from, to);
+      if (w.unit != kNone) src.units[0] = w.unit;
+      else for (int k = 0; k < 2; ++k) src.units[k] = aliases_[w.alias].units[k];
+      for (const std::uint32_t unit : src.units)
+        if (unit != kNone) {
+          FunctionUsage usage = units_[unit].stats.usage;
+          usage.snapshot_mb = 0;
+          src.usage.push_back(usage);
+        }
+      src.api_gateway = ws.source.kind == SourceSpec::Kind::ApiGateway;
+      src.integration_timeout = ws.source.integration_timeout;
+      if (!ws.source.overhead.node.is_null())
+        src.overhead = registries.duration.make(
+            ws.source.overhead.node, ws.source.overhead.path, diags,
+            stream(fmt::format("fn/{}/workload/{}/overhead", ws.function_name, ws.ordinal)));
+    }
     workloads_.push_back(std::move(w));
   }
   if (diags.has_errors()) throw ScenarioError(std::move(diags));
   unreserved_limit_ = std::max<std::int64_t>(0, spec.account_concurrency - reserved_total);
   track_totals_ = units_.size() > 1;
+}
+
+std::vector<std::uint32_t> Platform::source_units(std::size_t workload) const {
+  std::vector<std::uint32_t> out;
+  for (const std::uint32_t unit : sources_[workload].units)
+    if (unit != kNone) out.push_back(unit);
+  return out;
 }
 
 std::int64_t Platform::function_peak_concurrency(std::size_t function) const {
@@ -226,6 +253,17 @@ void Platform::advance_to(const EventKey& key, std::uint64_t id) {
 
 void Platform::throttle(UnitState& u, std::uint32_t alias, bool counted, bool by_scaling) {
   ++all_throttled_;
+  if (current_source_ != kNone && counted) {
+    FunctionCollector& s = sources_[current_source_].stats;
+    ++s.counts.throttled;
+    if (by_scaling) ++s.counts.throttled_scaling;
+  }
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Throttle, .at = now_, .invocation = current_invocation_,
+                .unit = static_cast<std::uint32_t>(&u - units_.data()), .alias = alias,
+                .reason = by_scaling ? "scaling" : "concurrency"};
+    observer_->on_step(s);
+  }
   if (!counted) return;
   for (FunctionCollector* s : {&u.stats, alias == kNone ? nullptr : &aliases_[alias].stats}) {
     if (s == nullptr) continue;
@@ -312,6 +350,14 @@ void Platform::on(const InvocationArrived& e) {
   UnitState& u = units_[unit];
   const bool counted = now_ >= window_from_;
   ++all_arrived_;
+  current_invocation_ = all_arrived_;
+  current_source_ = track_sources_ ? e.workload : kNone;
+  if (current_source_ != kNone && counted) ++sources_[current_source_].stats.counts.arrived;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Arrive, .at = now_, .invocation = all_arrived_,
+                .unit = unit, .alias = alias, .async = wl.async};
+    observer_->on_step(s);
+  }
   if (counted) {
     ++u.stats.counts.arrived;
     if (alias != kNone) ++aliases_[alias].stats.counts.arrived;
@@ -327,10 +373,11 @@ void Platform::on(const InvocationArrived& e) {
       ev = static_cast<std::uint32_t>(events_pool_.size());
       events_pool_.emplace_back();
     }
-    events_pool_[ev] = AsyncEvent{now_, unit, alias, 0, 0, counted};
+    events_pool_[ev] = AsyncEvent{now_, all_arrived_, unit, alias, current_source_, 0, 0, counted};
     if (counted) {
       ++u.stats.async.arrived;
       if (alias != kNone) ++aliases_[alias].stats.async.arrived;
+      if (current_source_ != kNone) ++sources_[current_source_].stats.async.arrived;
     }
     set_queued(u, +1);
     attempt(ev);
@@ -433,7 +480,19 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
   inst.counted = counted;
   inst.alias = alias;
   inst.event = event;
+  inst.invocation = current_invocation_;
+  inst.source = current_source_;
+  if (current_source_ != kNone && counted) ++sources_[current_source_].stats.counts.started;
   inst.billed_restore = billed_restore;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Start, .at = now_, .invocation = current_invocation_,
+                .unit = unit, .alias = alias, .environment = inst.serial,
+                .async = event != kNone, .cold = cold, .provisioned = inst.provisioned,
+                .init = init, .exec = exec, .outcome = outcome,
+                .attempt = event != kNone ? events_pool_[event].retries : 0,
+                .reason = instances_[slot].first ? "first" : ""};
+    observer_->on_step(s);
+  }
   set_busy(u, alias, +1);
   ++all_started_;
   if (counted) {
@@ -455,6 +514,8 @@ void Platform::attempt(std::uint32_t event) {
     drop(event, DropReason::Age);
     return;
   }
+  current_invocation_ = ev.invocation;
+  current_source_ = ev.source;
   if (start(ev.unit, ev.alias, ev.counted, event) == Admission::Started) {
     AsyncEvent& started = events_pool_[event];  // start() does not touch the pool; for clarity
     set_queued(u, -1);
@@ -462,7 +523,8 @@ void Platform::attempt(std::uint32_t event) {
     if (started.counted) {
       const Duration age = now_ - started.arrived;
       for (FunctionCollector* s :
-           {&u.stats, started.alias == kNone ? nullptr : &aliases_[started.alias].stats}) {
+           {&u.stats, started.alias == kNone ? nullptr : &aliases_[started.alias].stats,
+            started.source == kNone ? nullptr : &sources_[started.source].stats}) {
         if (s == nullptr) continue;
         s->async.age_at_start.record(age.count());
         s->async.age_at_start_ms.add(to_ms(age));
@@ -478,8 +540,15 @@ void Platform::attempt(std::uint32_t event) {
   if (ev.counted) {
     ++u.stats.async.throttle_retries;
     if (ev.alias != kNone) ++aliases_[ev.alias].stats.async.throttle_retries;
+    if (ev.source != kNone) ++sources_[ev.source].stats.async.throttle_retries;
   }
   queue_.push(now_ + backoff, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Requeue, .at = now_, .invocation = ev.invocation,
+                .unit = ev.unit, .alias = ev.alias, .async = true, .until = now_ + backoff,
+                .attempt = ev.retries, .reason = "no capacity"};
+    observer_->on_step(s);
+  }
 }
 
 void Platform::on(const AsyncRetry& e) { attempt(e.event); }
@@ -490,9 +559,16 @@ void Platform::drop(std::uint32_t event, DropReason reason) {
   const AsyncEvent& ev = events_pool_[event];
   UnitState& u = units_[ev.unit];
   if (reason == DropReason::Age) set_queued(u, -1);
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Drop, .at = now_, .invocation = ev.invocation,
+                .unit = ev.unit, .alias = ev.alias, .async = true, .attempt = ev.retries,
+                .reason = reason == DropReason::Age ? "age" : "retries"};
+    observer_->on_step(s);
+  }
   ++all_dropped_;
   if (ev.counted) {
-    for (FunctionCollector* s : {&u.stats, ev.alias == kNone ? nullptr : &aliases_[ev.alias].stats}) {
+    for (FunctionCollector* s : {&u.stats, ev.alias == kNone ? nullptr : &aliases_[ev.alias].stats,
+                                 ev.source == kNone ? nullptr : &sources_[ev.source].stats}) {
       if (s == nullptr) continue;
       ++s->counts.dropped;
       if (reason == DropReason::Age) ++s->async.dropped_age;
@@ -512,7 +588,8 @@ void Platform::finish_event(std::uint32_t event, const Instance& inst) {
     ++all_completed_;
     if (ev.counted) {
       const Duration age = now_ - ev.arrived;
-      for (FunctionCollector* s : {&u.stats, alias_stats}) {
+      for (FunctionCollector* s :
+           {&u.stats, alias_stats, ev.source == kNone ? nullptr : &sources_[ev.source].stats}) {
         if (s == nullptr) continue;
         ++s->counts.completed;
         s->async.age_at_completion.record(age.count());
@@ -530,10 +607,17 @@ void Platform::finish_event(std::uint32_t event, const Instance& inst) {
   if (ev.counted) {
     ++u.stats.counts.retried;
     if (alias_stats != nullptr) ++alias_stats->counts.retried;
+    if (ev.source != kNone) ++sources_[ev.source].stats.counts.retried;
   }
   set_queued(u, +1);
   const Duration delay = std::chrono::minutes(ev.retries == 1 ? 1 : 2);
   queue_.push(now_ + delay, static_cast<std::uint8_t>(Phase::Retry), AsyncRetry{event});
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Requeue, .at = now_, .invocation = ev.invocation,
+                .unit = ev.unit, .alias = ev.alias, .async = true, .until = now_ + delay,
+                .attempt = ev.retries, .reason = "function error"};
+    observer_->on_step(s);
+  }
 }
 
 void Platform::bill_execution(FunctionUsage& usage, const UnitState& u, const Instance& inst,
@@ -566,6 +650,25 @@ void Platform::record_execution(FunctionCollector& s, const Instance& inst) {
   }
 }
 
+void Platform::record_source(SourceState& src, const Instance& inst) {
+  if (!src.api_gateway) {
+    record_execution(src.stats, inst);
+    return;
+  }
+  // API Gateway: the caller waits for the integration up to its timeout and then gets 504,
+  // while the function runs on (and is billed in full); the gateway adds its own overhead.
+  Instance seen = inst;
+  const Duration overhead = src.overhead ? src.overhead->sample() : Duration{0};
+  if (inst.init + inst.exec > src.integration_timeout) {
+    ++src.gateway_timeouts;
+    seen.outcome = Outcome::TimedOut;
+    seen.exec = src.integration_timeout - std::min(inst.init, src.integration_timeout);
+    seen.init = std::min(inst.init, src.integration_timeout);
+  }
+  seen.exec += overhead;
+  record_execution(src.stats, seen);
+}
+
 void Platform::on(const ExecutionFinished& e) {
   Instance& inst = instances_[e.slot];
   LSIM_CHECK(inst.state == InstanceState::Busy, "execution finished on a non-busy environment");
@@ -579,8 +682,20 @@ void Platform::on(const ExecutionFinished& e) {
     bill_execution(u.stats.usage, u, inst, init_billed);
     if (alias != nullptr)
       bill_execution(alias->usage[inst.unit == alias->units[0] ? 0 : 1], u, inst, init_billed);
+    if (inst.source != kNone) {
+      SourceState& src = sources_[inst.source];
+      record_source(src, inst);
+      bill_execution(src.usage[inst.unit == src.units[0] ? 0 : 1], u, inst, init_billed);
+    }
   }
   if (inst.event == kNone) ++all_completed_;
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Finish, .at = now_, .invocation = inst.invocation,
+                .unit = inst.unit, .alias = inst.alias, .environment = inst.serial,
+                .async = inst.event != kNone, .cold = inst.cold, .provisioned = inst.provisioned,
+                .init = inst.init, .exec = inst.exec, .outcome = inst.outcome};
+    observer_->on_step(s);
+  }
   set_busy(u, inst.alias, -1);
   inst.first = false;
   if (inst.event != kNone) finish_event(inst.event, inst);
@@ -600,6 +715,12 @@ void Platform::on(const ExecutionFinished& e) {
       inst.state = InstanceState::Idle;
       inst.idle_since = now_;
       u.pc_idle.push_most_recent(instances_, e.slot);
+      if (observer_ != nullptr) [[unlikely]] {
+        StepEvent s{.kind = StepEvent::Kind::Idle, .at = now_, .unit = inst.unit,
+                    .environment = inst.serial, .provisioned = true, .until = horizon_,
+                    .reason = "provisioned"};
+        observer_->on_step(s);
+      }
     }
   } else if (reset) {
     // A timeout or a crash resets the environment: the next invocation there would be cold
@@ -627,6 +748,11 @@ void Platform::release_to_idle(InstanceSlot slot) {
   u.idle.push_most_recent(instances_, slot);
   set_idle(u);
   arm_timer(slot);
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Idle, .at = now_, .unit = inst.unit,
+                .environment = inst.serial, .until = deadline};
+    observer_->on_step(s);
+  }
 }
 
 // One pending timer per environment at most. If the environment is reused before the timer
@@ -664,6 +790,15 @@ void Platform::on(const KeepAliveExpired& e) {
 void Platform::destroy(InstanceSlot slot, EvictReason reason) {
   Instance& inst = instances_[slot];
   UnitState& u = units_[inst.unit];
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::Evict, .at = now_, .unit = inst.unit,
+                .environment = inst.serial, .provisioned = inst.provisioned,
+                .reason = reason == EvictReason::Reset      ? "reset"
+                          : reason == EvictReason::Lifetime ? "lifetime"
+                          : inst.provisioned                 ? "scale-in"
+                                                             : "idle"};
+    observer_->on_step(s);
+  }
   if (inst.provisioned) {
     if (inst.state == InstanceState::Idle) u.pc_idle.remove(instances_, slot);
     if (inst.ready) pc_change(u, -1, 0);
@@ -825,6 +960,11 @@ InstanceSlot Platform::pc_start_environment(std::uint32_t unit, bool ready_now) 
     ++u.stats.provisioned.inits;
   }
   queue_.push(now_ + init, static_cast<std::uint8_t>(Phase::Release), PcReady{slot});
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::PcInit, .at = now_, .unit = unit,
+                .environment = inst.serial, .provisioned = true, .init = init};
+    observer_->on_step(s);
+  }
   return slot;
 }
 
@@ -842,6 +982,11 @@ void Platform::pc_make_ready(InstanceSlot slot) {
   inst.state = InstanceState::Idle;
   inst.idle_since = now_;
   u.pc_idle.push_most_recent(instances_, slot);
+  if (observer_ != nullptr) [[unlikely]] {
+    StepEvent s{.kind = StepEvent::Kind::PcReady, .at = now_, .unit = inst.unit,
+                .environment = inst.serial, .provisioned = true};
+    observer_->on_step(s);
+  }
   if (inst.replaces != kNoSlot) {
     Instance& old = instances_[inst.replaces];
     if (old.state != InstanceState::Free && old.serial == inst.replaces_serial) {

@@ -15,6 +15,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/lambda/events.hpp"
 #include "sim/lambda/instance.hpp"
+#include "sim/lambda/observer.hpp"
 #include "sim/lambda/policies.hpp"
 #include "sim/lambda/registries.hpp"
 #include "sim/scenario/spec.hpp"
@@ -35,6 +36,8 @@ class Platform {
   /// Called with the simulated fraction done (0..1) about every million events; for progress
   /// display only (it must not touch the simulation).
   void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
+  /// Receives every step (narration, timeline); nullptr (the default) for none. Not owned.
+  void set_observer(PlatformObserver* observer) { observer_ = observer; }
 
   /// Simulates until the horizon, then lets in-flight executions finish and the async queues
   /// drain (retries included). Checks conservation (arrived = completed + throttled + dropped) at
@@ -55,6 +58,24 @@ class Platform {
   [[nodiscard]] const std::vector<FunctionUsage>& alias_usage(std::size_t function,
                                                               std::size_t alias) const {
     return aliases_[functions_[function].first_alias + alias].usage;
+  }
+  /// Statistics of workload `workload` as an event source (only when sources are tracked:
+  /// some workload has a name, a source or is a warmer, or there are several).
+  [[nodiscard]] bool tracks_sources() const { return track_sources_; }
+  [[nodiscard]] const FunctionCollector& source_stats(std::size_t workload) const {
+    return sources_[workload].stats;
+  }
+  [[nodiscard]] const std::vector<FunctionUsage>& source_usage(std::size_t workload) const {
+    return sources_[workload].usage;
+  }
+  [[nodiscard]] std::uint64_t source_gateway_timeouts(std::size_t workload) const {
+    return sources_[workload].gateway_timeouts;
+  }
+  /// Units a source's invocations may run on (its version, or its alias's one or two).
+  [[nodiscard]] std::vector<std::uint32_t> source_units(std::size_t workload) const;
+  /// Index of the first unit (version) of `function` among all units.
+  [[nodiscard]] std::uint32_t first_unit(std::size_t function) const {
+    return functions_[function].first_unit;
   }
   /// Peaks of one function's concurrency, live environments and async queue over all its
   /// versions (window only).
@@ -165,6 +186,18 @@ class Platform {
     std::vector<FunctionUsage> usage;  ///< billable usage per route, for the alias's bill
   };
 
+  /// A workload as an event source: what its callers see, and its share of the bill.
+  struct SourceState {
+    SourceState(std::int64_t from_us, std::int64_t to_us) : stats(from_us, to_us) {}
+    FunctionCollector stats;  ///< latency as the caller sees it (API Gateway: capped, + overhead)
+    std::vector<FunctionUsage> usage;  ///< per unit it may run on
+    std::uint32_t units[2] = {kNone, kNone};
+    bool api_gateway = false;
+    Duration integration_timeout{0};
+    std::unique_ptr<DurationDistribution> overhead;
+    std::uint64_t gateway_timeouts = 0;
+  };
+
   struct WorkloadState {
     std::uint32_t unit;   ///< kNone when routed by an alias
     std::uint32_t alias;  ///< kNone when it names a version
@@ -175,8 +208,10 @@ class Platform {
   /// An asynchronous event in the function's internal queue (lambda-facts §4).
   struct AsyncEvent {
     Time arrived{};
+    std::uint64_t invocation = 0;  ///< arrival number, for observers
     std::uint32_t unit = 0;
     std::uint32_t alias = kNone;
+    std::uint32_t source = kNone;
     std::uint8_t retries = 0;    ///< retries after function errors so far
     std::uint8_t throttles = 0;  ///< consecutive throttled attempts (backoff exponent)
     bool counted = false;
@@ -202,6 +237,8 @@ class Platform {
   void finish_event(std::uint32_t event, const Instance& inst);
   /// Counts one finished execution and its latency into `s` (a version's or an alias's).
   static void record_execution(FunctionCollector& s, const Instance& inst);
+  /// The same for a source: the caller's view (API Gateway's timeout and overhead).
+  void record_source(SourceState& src, const Instance& inst);
   /// Adds one finished execution to `usage` (a version's, or an alias's share).
   static void bill_execution(FunctionUsage& usage, const UnitState& u, const Instance& inst,
                              bool init_billed);
@@ -243,6 +280,9 @@ class Platform {
   std::vector<AliasState> aliases_;
   std::vector<WorkloadState> workloads_;
   std::vector<AsyncEvent> events_pool_;
+  std::vector<SourceState> sources_;  ///< one per workload when track_sources_
+  bool track_sources_ = false;
+  std::uint32_t current_source_ = kNone;  ///< the source start()/throttle() act for
   std::vector<std::uint32_t> free_events_;
   std::unique_ptr<ScalingPolicy> account_scaling_;  ///< legacy_burst, shared by the functions
   Duration init_limit_;
@@ -266,6 +306,8 @@ class Platform {
   std::uint64_t digest_ = 0x6C616D6264617369ULL;
   std::uint64_t events_ = 0;
   std::function<void(double)> progress_;
+  PlatformObserver* observer_ = nullptr;
+  std::uint64_t current_invocation_ = 0;  ///< the invocation start() is starting
 };
 
 }  // namespace lsim

@@ -237,6 +237,7 @@ class Loader {
       m.finish();
     }
     override_model(r, "duration", base ? nullptr : &f.duration, nullptr, f.duration, reg_.duration);
+    fill_runtime_preset(r, f);
     override_model(r, "cold_start", base ? nullptr : &f.cold_start, nullptr, f.cold_start,
                    reg_.cold_start);
     override_model(r, "keep_alive", base ? nullptr : &f.keep_alive, kDefaultKeepAlive,
@@ -543,6 +544,36 @@ class Loader {
     }
   }
 
+  // `cold_start: {type: runtime}` takes the function's runtime, architecture and package type
+  // unless it names them (the node is completed before the model is built and checked).
+  void fill_runtime_preset(ParamReader& r, const FunctionSettings& f) {
+    // The tree is the loader's own copy (finish_load owns it), so completing it is safe.
+    ConfigNode* n = const_cast<ConfigNode*>(r.node().find("cold_start"));
+    if (n == nullptr) return;
+    if (n->is_scalar() && n->scalar == "runtime") {
+      ConfigNode map;
+      map.kind = ConfigNode::Kind::Map;
+      map.loc = map.key_loc = n->loc;
+      ConfigNode t = *n;
+      map.entries.push_back({"type", t});
+      *n = std::move(map);
+    }
+    if (!n->is_map()) return;
+    const ConfigNode* type = n->find("type");
+    if (type == nullptr || !type->is_scalar() || type->scalar != "runtime") return;
+    auto add = [&](const char* key, const std::string& value) {
+      if (n->find(key) != nullptr) return;
+      ConfigNode v;
+      v.kind = ConfigNode::Kind::Scalar;
+      v.scalar = value;
+      v.loc = v.key_loc = n->loc;
+      n->entries.push_back({key, std::move(v)});
+    };
+    add("runtime", f.runtime);
+    add("architecture", std::string(to_string(f.architecture)));
+    add("package", f.package_type == PackageType::Image ? "image" : "zip");
+  }
+
   // legacy_burst's burst depends on the region; unless given, it is the scenario's region.
   static void default_region(ModelSpec& m, const std::string& region) {
     ConfigNode& n = m.node;
@@ -634,6 +665,7 @@ class Loader {
       return;
     }
     std::vector<std::size_t> per_function(s.functions.size(), 0);
+    std::set<std::string> names_seen;
     std::map<std::string, std::size_t> index;
     std::size_t unknown_targets = 0;
     std::vector<std::string> names;  // for messages: at most 20, "did you mean" looks at all
@@ -655,6 +687,13 @@ class Loader {
         else if (inv != "sync")
           r.error("invocation", fmt::format("unknown invocation type '{}' (known: sync, async)", inv));
       }
+      w.name = r.string_or("name", fmt::format("{}#{}", target, i));
+      w.warmer = r.boolean_or("warmer", false);
+      w.named = r.has("name") || r.has("warmer");
+      read_source(r, w);
+      if (names_seen.count(w.name) != 0)
+        r.error("name", fmt::format("workload name '{}' is used twice", w.name));
+      names_seen.insert(w.name);
       r.finish();
       if (!w.arrivals.node.is_null()) check_model(reg_.arrivals, w.arrivals, diags_);
       if (target.empty()) {
@@ -690,6 +729,65 @@ class Loader {
       s.workloads.push_back(std::move(w));
     }
     if (list->items.empty()) diags_.error(list->loc, "workload", "needs at least one workload");
+  }
+
+  // workload[].source (lambda-facts §3–4; AWS docs: "Invoking Lambda with events from other
+  // AWS services", API Gateway "Amazon API Gateway quotas": 29 s integration timeout for REST
+  // APIs by default, 30 s for HTTP APIs).
+  void read_source(ParamReader& r, WorkloadSpec& w) {
+    const ConfigNode* node = r.child("source");
+    if (node == nullptr || node->is_null()) return;
+    w.named = true;
+    ConfigNode mapped;
+    if (node->is_scalar()) {  // `source: s3` is short for {type: s3}
+      mapped.kind = ConfigNode::Kind::Map;
+      mapped.loc = mapped.key_loc = node->loc;
+      mapped.entries.push_back({"type", *node});
+      node = &mapped;
+    }
+    ParamReader sr(*node, r.path_of("source"), diags_);
+    const std::string type = sr.string("type");
+    using K = SourceSpec::Kind;
+    const std::pair<const char*, K> kinds[] = {
+        {"direct", K::Direct}, {"function_url", K::FunctionUrl}, {"api_gateway", K::ApiGateway},
+        {"s3", K::S3},         {"sns", K::Sns},                  {"eventbridge", K::EventBridge}};
+    bool known = false;
+    for (const auto& [n, k] : kinds)
+      if (type == n) w.source.kind = k, known = true;
+    if (!known && sr.has("type")) {
+      std::string msg = fmt::format("unknown event source '{}' (known: direct, function_url, "
+                                    "api_gateway, s3, sns, eventbridge; sqs and streams are not "
+                                    "modelled yet)",
+                                    type);
+      const std::string guess = closest_match(
+          type, {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge"});
+      if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+      sr.error("type", msg);
+    }
+    const bool async = w.source.kind == K::S3 || w.source.kind == K::Sns ||
+                       w.source.kind == K::EventBridge;
+    if (r.has("invocation") && (w.invocation == InvocationType::Async) != async)
+      r.error("invocation", fmt::format("a {} source invokes {}chronously", type,
+                                        async ? "asyn" : "syn"));
+    w.invocation = async ? InvocationType::Async : InvocationType::Sync;
+    if (w.source.kind == K::ApiGateway) {
+      const std::string api = sr.string_or("api", "rest");
+      const Duration max = api == "http" ? std::chrono::seconds(30) : std::chrono::seconds(29);
+      if (api != "rest" && api != "http") sr.error("api", "must be rest or http");
+      w.source.integration_timeout = sr.duration_or("integration_timeout", max);
+      sr.check(w.source.integration_timeout >= std::chrono::milliseconds(50) &&
+                   w.source.integration_timeout <= (api == "http" ? max : std::chrono::seconds(900)),
+               "integration_timeout",
+               api == "http" ? "must be between 50ms and 30s for an HTTP API"
+                             : "must be between 50ms and 29s (more only for regional REST APIs "
+                               "with a raised quota, at most 900s)");
+      if (const ConfigNode* o = sr.child("overhead"); o != nullptr && !o->is_null()) {
+        w.source.overhead.node = *o;
+        w.source.overhead.path = sr.path_of("overhead");
+        check_model(reg_.duration, w.source.overhead, diags_);
+      }
+    }
+    sr.finish();
   }
 
   // `qualifier` after "fn:": empty (unqualified: $LATEST), a version number, $LATEST or an alias.

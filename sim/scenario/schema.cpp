@@ -259,6 +259,9 @@ constexpr const char* kTargetPattern =
     "^[A-Za-z0-9_-]{1,64}(:([1-9][0-9]{0,9}|\\$LATEST|[A-Za-z0-9_-]{1,64}))?$";
 // parse_date() (sim/stats/pricing.cpp): YYYY-MM-DD; days per month are left to the loader.
 constexpr const char* kDatePattern = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$";
+// The schedule arrival model's cron: five fields of `0-9A-Za-z*?,/-`; their values are left to
+// the loader.
+constexpr const char* kCronPattern = R"(^\s*[0-9A-Za-z*?,/-]+(?:\s+[0-9A-Za-z*?,/-]+){4}\s*$)";
 
 // ---------------------------------------------------------------------------------------------
 // Property schemas by kind of value. A YAML language server types a plain `0` or `512` as a
@@ -349,6 +352,54 @@ Json param_schema(const ParamDoc& p) {
   if (p.unit == "integer") return described(description).add("type", "integer");
   if (p.unit == "list of durations")
     return described(description).add("type", "array").add("items", duration_schema(""));
+  if (p.unit == "boolean") return boolean_schema(description);
+  if (p.unit == "runtime")
+    return string_schema(description)
+        .add("examples", Json::array({"python3.12", "nodejs22.x", "java21", "dotnet8"}));
+  if (p.unit == "architecture") return enum_schema(description, {"x86_64", "arm64"});
+  if (p.unit == "package type") return enum_schema(description, {"zip", "image"});
+  if (p.unit == "date")
+    return string_schema(description)
+        .add("pattern", kDatePattern)
+        .add("patternErrorMessage", "a date: YYYY-MM-DD");
+  // The examples of list-valued units fit together (mmpp: two states), so a model's required
+  // keys filled from them load.
+  if (p.unit == "cron expression")
+    return string_schema(description)
+        .add("pattern", kCronPattern)
+        .add("patternErrorMessage", "five fields: minute hour day-of-month month day-of-week")
+        .add("examples", Json::array({"*/5 * * * *", "0 9-17 * * MON-FRI"}));
+  if (p.unit == "list of rates")
+    return described(description)
+        .add("type", "array")
+        .add("minItems", 1)
+        .add("items", rate_schema(""))
+        .add("examples", Json::array({Json::array({"1/s", "20/s"})}));
+  if (p.unit == "matrix of rates") {
+    Json row = described("").add("type", "array").add("items", rate_schema(""));
+    return described(description)
+        .add("type", "array")
+        .add("minItems", 1)
+        .add("items", std::move(row))
+        .add("examples",
+             Json::array({Json::array({Json::array({0, "1/m"}), Json::array({"1/m", 0})})}));
+  }
+  if (p.unit == "list of [time, rate]") {
+    Json point =
+        described("")
+            .add("type", "array")
+            .add("minItems", 2)
+            .add("maxItems", 2)
+            .add("items",
+                 Json::object({{"anyOf", Json::array({duration_schema(""), rate_schema("")})}}));
+    return described(description)
+        .add("type", "array")
+        .add("minItems", 1)
+        .add("items", std::move(point))
+        .add(
+            "examples",
+            Json::array({Json::array({Json::array({"0s", "5/s"}), Json::array({"10m", "50/s"})})}));
+  }
   // A unit this generator does not know: accept any scalar rather than reject valid input.
   return described(description).add("type", Json::array({"string", "number"}));
 }
@@ -684,6 +735,31 @@ std::string scenario_json_schema(const Registries& registries) {
   Json function = closed_object("A Lambda function.", std::move(function_properties),
                                 Json::array({"name", "duration", "cold_start"}));
 
+  // Loader::read_source.
+  auto source_schema = [&] {
+    Json type = enum_schema("What triggers the invocations: direct or function_url (sync), "
+                            "api_gateway (sync, with its integration timeout), s3, sns or "
+                            "eventbridge (async).",
+                            {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge"});
+    Json full = closed_object(
+        "The event source.",
+        Json::object(
+            {{"type", type},
+             {"api", enum_schema("API Gateway: rest (default) or http.", {"rest", "http"})},
+             {"integration_timeout",
+              duration_schema("API Gateway: the caller gets 504 after this (default 29s for "
+                              "REST, 30s for HTTP APIs, the most an HTTP API allows).",
+                              true)
+                  .add("examples", Json::array({"29s"}))},
+             {"overhead", model_schema(registries.duration,
+                                       "API Gateway: latency it adds to each request")}}),
+        Json::array({"type"}));
+    Json j = described("The event source: a type name, or a mapping with `type:` and its "
+                       "settings (default direct).");
+    j.add("anyOf", Json::array({std::move(type), std::move(full)}));
+    return j;
+  };
+
   Json target = string_schema(
       "The function that receives this traffic: `name` ($LATEST), `name:alias` or "
       "`name:version`.");
@@ -693,6 +769,11 @@ std::string scenario_json_schema(const Registries& registries) {
       "A traffic source: invocations of one function.",
       Json::object(
           {{"function", std::move(target)},
+           {"name", string_schema("Name of this traffic source in the statistics (`sources` in "
+                                  "JSON; default: the target and the workload's index, api#0).")},
+           {"source", source_schema()},
+           {"warmer", boolean_schema("Pings that keep environments warm: billed, but reported "
+                                     "as their own source (default false).")},
            {"invocation", enum_schema("sync (default): the caller waits and is throttled when "
                                       "there is no capacity; async: events go to the "
                                       "function's internal queue and are retried.",

@@ -126,6 +126,16 @@ struct FunctionSpec : FunctionSettings {
 
 enum class InvocationType : std::uint8_t { Sync, Async };
 
+/// What triggers a workload's invocations (the event source; see models of issue 7).
+struct SourceSpec {
+  enum class Kind : std::uint8_t { Direct, FunctionUrl, ApiGateway, S3, Sns, EventBridge };
+  Kind kind = Kind::Direct;
+  /// API Gateway: the caller gets 504 when the integration takes longer; the function runs on
+  /// and is billed (REST APIs: 29 s by default; HTTP APIs: 30 s at most).
+  Duration integration_timeout = std::chrono::seconds(29);
+  ModelSpec overhead;  ///< API Gateway: latency it adds to every request (empty: none)
+};
+
 struct WorkloadSpec {
   std::size_t function = 0;  ///< index into ScenarioSpec::functions
   std::string function_name;
@@ -134,6 +144,11 @@ struct WorkloadSpec {
   std::optional<std::size_t> version;
   std::optional<std::size_t> alias;
   InvocationType invocation = InvocationType::Sync;
+  std::string name;  ///< for per-source statistics (default: target#index)
+  bool named = false;  ///< `name`, `source` or `warmer` was written: report it as a source
+  SourceSpec source;
+  /// A warmer's pings: billed and keeping environments warm, but reported as their own source.
+  bool warmer = false;
   std::size_t ordinal = 0;  ///< k-th workload of that function (names its random stream)
   ModelSpec arrivals;
   SourceLoc loc;

@@ -78,6 +78,16 @@ struct NamedGroup {
   GroupSummary group;
 };
 
+/// A workload seen as an event source: what its callers see, and its share of the bill.
+struct SourceSummary {
+  std::string name;
+  std::string target;  ///< fn, fn:alias or fn:version
+  std::string type;    ///< direct, function_url, api_gateway, s3, sns, eventbridge
+  bool warmer = false;
+  std::uint64_t gateway_timeouts = 0;  ///< API Gateway: 504s (integration timeout exceeded)
+  GroupSummary group;  ///< no environments (they belong to versions)
+};
+
 struct Summary {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -91,6 +101,7 @@ struct Summary {
   std::uint64_t events = 0;
   GroupSummary total;
   std::vector<std::pair<std::string, GroupSummary>> functions;
+  std::vector<SourceSummary> sources;  ///< when the scenario names sources or has several
 };
 
 /// Percentiles and moments of a histogram (taken by value: quantiles may sort its exact part).

@@ -241,6 +241,19 @@ std::string to_json(const Summary& s) {
     j.close();
   }
   j.close();
+  if (!s.sources.empty()) {
+    j.open("sources");
+    for (const SourceSummary& src : s.sources) {
+      j.open(src.name);
+      j.value("function", src.target);
+      j.value("type", src.type);
+      j.boolean("warmer", src.warmer);
+      j.value("gateway_timeouts", src.gateway_timeouts);
+      group_json(j, src.group, /*environments=*/false);
+      j.close();
+    }
+    j.close();
+  }
   j.close();
   return j.str();
 }

@@ -33,7 +33,7 @@ check "help run" 0 "usage: lambdasim run" -- help run
 check "no arguments shows help, exit 2" 2 "usage: lambdasim" --
 check "unknown command suggests" 2 "unknown command 'rnu' (did you mean 'run'?)" -- rnu "$q"
 check "unknown option suggests" 2 "unknown option '--formt' (did you mean '--format'?)" -- run "$q" --formt json
-check "unknown format" 2 "unknown format 'xml' (known: table, json, csv)" -- run "$q" --format xml
+check "unknown format" 2 "unknown format 'xml' (known: table, json, csv, html)" -- run "$q" --format xml
 check "missing scenario file" 2 "nope.yaml: error: cannot open file" -- run "$tmp/nope.yaml"
 check "bad seed" 2 "seed 'abc' is not a whole number" -- run "$q" --seed abc
 check "--set unknown key" 2 "unknown key 'memry' (did you mean 'memory'?)" -- run "$q" --set functions.api.memry=1GB
@@ -65,6 +65,14 @@ if cmp -s "$tmp/a.json" "$tmp/b.json" && ! cmp -s "$tmp/a.json" "$tmp/c.json"; t
 "$bin" run "$q" --format csv >"$tmp/d.csv"
 if [[ $(wc -l <"$tmp/d.csv") -eq 2 ]] && head -1 "$tmp/d.csv" | grep -q '^scenario,seed,function,arrived'; then
   passed=$((passed + 1)); else echo "FAIL: csv"; failed=$((failed + 1)); fi
+# The narrated trace and the timeline.
+check "trace" 0 "#3 arrives at api" -- trace "$q" --limit 3
+check "trace jsonl" 0 '"step": "arrive"' -- trace "$q" --limit 2 --format jsonl
+check "trace unknown function" 2 "no function named 'apx' (did you mean 'api'?)" -- trace "$q" --function apx
+check "trace bad format" 2 "unknown format 'xml'" -- trace "$q" --format xml
+check "run --timeline" 0 "lambdasim:" -- run "$q" --set duration=12m --timeline "$tmp/t.svg"
+if grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$tmp/t.svg" && grep -q 'class="lane"' "$tmp/t.svg"; then
+  passed=$((passed + 1)); else echo "FAIL: timeline svg"; failed=$((failed + 1)); fi
 # Output to an unwritable place is an error, not a crash.
 check "unwritable output" 2 "cannot write" -- run "$q" --output /nonexistent-dir/x.json
 

@@ -124,13 +124,23 @@ TEST_CASE("every registered model is documented and builds from its documented p
       CHECK(m != nullptr);
     }
   };
-  check_kind(r.arrivals, [](const std::string& t) { return "{type: " + t + ", rate: 3/s}"; });
+  check_kind(r.arrivals, [](const std::string& t) -> std::string {
+    if (t == "on_off") return "{type: on_off, on: 30s, off: 5m, rate: 3/s, random: true}";
+    if (t == "diurnal") return "{type: diurnal, rate: 3/s, peak_hour: 14, peak_to_trough: 3}";
+    if (t == "mmpp")
+      return "{type: mmpp, rates: [1/s, 5/s], transitions: [[0, 1/m], [1/m, 0]], "
+             "initial_state: 1}";
+    if (t == "schedule") return "{type: schedule, cron: '*/5 * * * *', count: 2}";
+    if (t == "piecewise" || t == "ramp") return "{type: " + t + ", points: [[0s, 1/s], [1m, 3/s]]}";
+    return "{type: " + t + ", rate: 3/s}";
+  });
   auto dist = [](const std::string& t) -> std::string {
     if (t == "constant") return "{type: constant, value: 10ms}";
     if (t == "exponential") return "{type: exponential, mean: 10ms}";
     if (t == "uniform") return "{type: uniform, min: 1ms, max: 2ms}";
     if (t == "lognormal") return "{type: lognormal, median: 10ms, p99: 50ms}";
     if (t == "empirical") return "{type: empirical, samples: [1ms, 2ms]}";
+    if (t == "runtime") return "{type: runtime, runtime: java21, architecture: arm64}";
     FAIL("add an example for distribution " << t);
     return "";
   };

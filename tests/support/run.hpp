@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -28,6 +30,15 @@ inline const Registries& builtin_registries() {
     return r;
   }();
   return registries;
+}
+
+/// The text of scenarios/`name` in the source tree (the example scenarios).
+inline std::string read_scenario(const std::string& name) {
+  std::ifstream in(std::string(LSIM_SOURCE_DIR) + "/scenarios/" + name, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 /// Loads `yaml` (named "test.yaml" in messages) and returns its validated spec.
@@ -100,6 +111,18 @@ inline void check_conservation(const Summary& s) {
   CHECK(sum.cold == s.total.invocations.cold);
   CHECK(sum.warm == s.total.invocations.warm);
   CHECK(sum.dropped == s.total.invocations.dropped);
+  // Every invocation comes from one source: the sources add up to the total.
+  if (!s.sources.empty()) {
+    InvocationCounts sources;
+    for (const auto& src : s.sources) {
+      check_conservation(src.group, "source " + src.name);
+      sources.merge(src.group.invocations);
+    }
+    CHECK(sources.arrived == s.total.invocations.arrived);
+    CHECK(sources.completed == s.total.invocations.completed);
+    CHECK(sources.throttled == s.total.invocations.throttled);
+    CHECK(sources.dropped == s.total.invocations.dropped);
+  }
   CHECK(sum.retried == s.total.invocations.retried);
 }
 

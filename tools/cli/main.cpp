@@ -11,7 +11,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +25,8 @@
 #include "sim/logs/bill.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
+#include "sim/report/html.hpp"
+#include "sim/report/trace.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
 #include "sim/sweep/sweep.hpp"
@@ -60,6 +64,7 @@ commands:
   schema              print the JSON Schema of scenario files (for editors)
   bill LOGS…          recompute the Billed Duration of CloudWatch REPORT lines and
                       report every line AWS billed differently, with the reason
+  trace SCENARIO      narrate a run step by step, one line per invocation (for teaching)
   help [COMMAND]      show help for a command
 
 options:
@@ -85,7 +90,10 @@ ratio, latency percentiles (all / cold / warm), concurrency, execution environme
 AWS bill by line item, for the whole scenario and per function.
 
 options:
-  -f, --format FMT     table (default), json or csv (one row per function)
+  -f, --format FMT     table (default), json, csv (one row per function) or html: a
+                       self-contained report with charts (latency CDF, concurrency and
+                       environments over time, cold starts and throttles, the bill), the
+                       scenario and the assumptions; open it in a browser or print it
   -o, --output PATH    write the result to PATH (atomically) instead of standard output
   -s, --seed N         random seed (overrides the scenario's `seed:`)
   --replication N      replication number: independent random streams for the same seed
@@ -95,11 +103,15 @@ options:
                          --set functions.0.keep_alive.idle=5m
                          --set 'functions.api.duration={type: constant, value: 80ms}'
   --digest             print the run's 64-bit trajectory fingerprint on standard error
+  --timeline PATH      also draw the execution environments as a Gantt chart (SVG): INIT,
+                       busy and idle per environment, cold starts and evictions marked
+                       (the first 200 environments)
   -h, --help           this help
 
 examples:
   lambdasim run scenarios/quickstart.yaml
   lambdasim run scenarios/quickstart.yaml -f json -o out.json --seed 7
+  lambdasim run scenarios/canary.yaml -f html -o canary.html
   lambdasim run scenarios/quickstart.yaml --set workload.0.arrivals.rate=60/s
 )";
 
@@ -170,6 +182,32 @@ options:
 examples:
   lambdasim merge part1.jsonl part2.jsonl part3.jsonl
   lambdasim merge parts/*.jsonl --format json --output sweep.json
+)";
+
+const char* kTraceHelp = R"(usage: lambdasim trace SCENARIO [options]
+
+Runs SCENARIO and tells what happens to each invocation, in plain words, one line each:
+
+  t=12.003 s  #7 arrives at api:live → api:2 → no idle environment → cold start: INIT 312 ms
+  (environment e3) → runs 120 ms → e3 idle, kept until t=612.400 s
+
+and what happens to the environments they used (reclaimed after idling, reset after a
+timeout, provisioned environments initialising). For teaching and for checking a scenario
+by eye; use `run` for statistics.
+
+options:
+  --limit N            narrate the first N invocations (default 50; 0 = all, mind the size)
+  --function NAME      only this function's invocations and environments
+  --format FMT         text (default) or jsonl: one JSON object per step, for tools
+  --timeline PATH      also draw the environments as a Gantt chart (SVG)
+  -o, --output PATH    write to PATH instead of standard output
+  -s, --seed N, --replication N, --set KEY=VALUE   as for `run`
+  -h, --help           this help
+
+examples:
+  lambdasim trace scenarios/low_traffic.yaml --limit 20
+  lambdasim trace scenarios/canary.yaml --function api --format jsonl | head
+  lambdasim trace scenarios/quickstart.yaml --limit 200 --timeline quickstart.svg
 )";
 
 const char* kValidateHelp = R"(usage: lambdasim validate SCENARIO...
@@ -299,12 +337,114 @@ lsim::Registries make_registries() {
   return r;
 }
 
+std::uint64_t parse_u64(const std::string& text, const char* command, const char* what) {
+  try {
+    std::size_t used = 0;
+    if (text.empty() || text[0] == '-') throw std::invalid_argument("negative");
+    const unsigned long long v = std::stoull(text, &used, 10);
+    if (used != text.size()) throw std::invalid_argument("trailing");
+    return static_cast<std::uint64_t>(v);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("{}: {} '{}' is not a whole number >= 0", command, what, text));
+  }
+}
+
+// What `run` and `trace` share: the scenario (with --set), its prices and the run options.
+struct Prepared {
+  lsim::ScenarioSpec spec;
+  lsim::PriceTable prices;
+  lsim::RunOptions options;
+};
+
+Prepared prepare(const po::variables_map& vm, const lsim::Registries& registries,
+                 const char* command) {
+  if (!vm.count("scenario"))
+    throw UsageError(fmt::format("{0}: missing SCENARIO (try: lambdasim {0} --help)", command));
+  const auto scenarios = vm["scenario"].as<std::vector<std::string>>();
+  if (scenarios.size() != 1) throw UsageError(fmt::format("{}: give exactly one SCENARIO", command));
+  std::vector<std::string> overrides;
+  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+  lsim::Diagnostics warnings;
+  lsim::ScenarioSpec spec = lsim::load_scenario(scenarios[0], registries, overrides, &warnings);
+  if (!warnings.all().empty()) print_diagnostics(warnings);
+  if (!spec.sweep.empty())
+    std::cerr << fmt::format("{}: note: `{}` ignores the scenario's sweep: and runs the scenario "
+                             "as written; `lambdasim sweep` runs the sweep\n",
+                             scenarios[0], command);
+  lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
+                                                   lsim::builtin_price_table_origin());
+  lsim::RunOptions ro;
+  ro.seed = vm.count("seed") ? parse_u64(vm["seed"].as<std::string>(), command, "seed") : spec.seed;
+  ro.replication = vm.count("replication")
+                       ? parse_u64(vm["replication"].as<std::string>(), command, "replication")
+                       : 0;
+  return {std::move(spec), std::move(prices), std::move(ro)};
+}
+
+void write_output(const po::variables_map& vm, const std::string& text) {
+  if (vm.count("output")) {
+    lsim::write_file_atomically(vm["output"].as<std::string>(), text);
+  } else {
+    std::cout << text;
+    std::cout.flush();
+  }
+}
+
+int cmd_trace(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("format,f", po::value<std::string>()->default_value("text"), "")(
+      "output,o", po::value<std::string>(), "")("seed,s", po::value<std::string>(), "")(
+      "replication", po::value<std::string>(), "")("set", po::value<std::vector<std::string>>(), "")(
+      "limit", po::value<std::string>(), "")("function", po::value<std::string>(), "")(
+      "timeline", po::value<std::string>(), "")("scenario", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("scenario", -1);
+  const auto vm = parse(args, opts, pos, "trace");
+  if (vm.count("help")) {
+    std::cout << kTraceHelp;
+    return kExitOk;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "jsonl")
+    throw UsageError(fmt::format("trace: unknown format '{}' (known: text, jsonl)", format));
+  const lsim::Registries registries = make_registries();
+  Prepared p = prepare(vm, registries, "trace");
+  lsim::TraceOptions to;
+  if (vm.count("limit")) to.limit = parse_u64(vm["limit"].as<std::string>(), "trace", "limit");
+  if (vm.count("function")) {
+    to.function = vm["function"].as<std::string>();
+    std::vector<std::string> names;
+    for (const auto& f : p.spec.functions) names.push_back(f.name);
+    if (std::find(names.begin(), names.end(), to.function) == names.end()) {
+      std::string msg = fmt::format("trace: no function named '{}'", to.function);
+      const std::string guess = lsim::closest_match(to.function, names);
+      if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
+      throw UsageError(msg);
+    }
+  }
+  to.jsonl = format == "jsonl";
+  lsim::TraceNarrator narrator(p.spec, to);
+  lsim::TimelineRecorder timeline(p.spec, {.max_environments = 200, .function = to.function});
+  lsim::ObserverList observers;
+  observers.add(&narrator);
+  if (vm.count("timeline")) observers.add(&timeline);
+  p.options.observer = &observers;
+  (void)lsim::simulate(p.spec, registries, p.prices, p.options);
+  if (vm.count("timeline"))
+    lsim::write_file_atomically(vm["timeline"].as<std::string>(),
+                                timeline.svg(p.spec.name + ": execution environments",
+                                             lsim::Time{p.spec.duration}));
+  write_output(vm, narrator.text());
+  return kExitOk;
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts;
   opts.add_options()("help,h", "")("format,f", po::value<std::string>()->default_value("table"), "")(
       "output,o", po::value<std::string>(), "")("seed,s", po::value<std::string>(), "")(
       "replication", po::value<std::string>(), "")("set", po::value<std::vector<std::string>>(), "")(
-      "digest", "")("scenario", po::value<std::vector<std::string>>(), "");
+      "digest", "")("timeline", po::value<std::string>(), "")(
+      "scenario", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
   pos.add("scenario", -1);
   const auto vm = parse(args, opts, pos, "run");
@@ -312,40 +452,20 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cout << kRunHelp;
     return kExitOk;
   }
-  if (!vm.count("scenario")) throw UsageError("run: missing SCENARIO (try: lambdasim run --help)");
-  const auto scenarios = vm["scenario"].as<std::vector<std::string>>();
-  if (scenarios.size() != 1) throw UsageError("run: give exactly one SCENARIO");
   const std::string format = vm["format"].as<std::string>();
-  if (format != "table" && format != "json" && format != "csv")
-    throw UsageError(fmt::format("run: unknown format '{}' (known: table, json, csv)", format));
-  auto parse_u64 = [](const std::string& text, const char* what) {
-    try {
-      std::size_t used = 0;
-      if (text.empty() || text[0] == '-') throw std::invalid_argument("negative");
-      const unsigned long long v = std::stoull(text, &used, 10);
-      if (used != text.size()) throw std::invalid_argument("trailing");
-      return static_cast<std::uint64_t>(v);
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format("run: {} '{}' is not a whole number >= 0", what, text));
-    }
-  };
-
+  if (format != "table" && format != "json" && format != "csv" && format != "html")
+    throw UsageError(
+        fmt::format("run: unknown format '{}' (known: table, json, csv, html)", format));
   const lsim::Registries registries = make_registries();
-  std::vector<std::string> overrides;
-  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
-  lsim::Diagnostics warnings;
-  const lsim::ScenarioSpec spec = lsim::load_scenario(scenarios[0], registries, overrides, &warnings);
-  if (!warnings.all().empty()) print_diagnostics(warnings);
-  if (!spec.sweep.empty())
-    std::cerr << fmt::format("{}: note: `run` ignores the scenario's sweep: and runs the scenario "
-                             "as written; `lambdasim sweep` runs the sweep\n",
-                             scenarios[0]);
-  const lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
-                                                         lsim::builtin_price_table_origin());
-  lsim::RunOptions ro;
-  ro.seed = vm.count("seed") ? parse_u64(vm["seed"].as<std::string>(), "seed") : spec.seed;
-  ro.replication =
-      vm.count("replication") ? parse_u64(vm["replication"].as<std::string>(), "replication") : 0;
+  Prepared p = prepare(vm, registries, "run");
+  const lsim::ScenarioSpec& spec = p.spec;
+  lsim::RunOptions& ro = p.options;
+  lsim::TimelineRecorder timeline(spec, {});
+  lsim::SeriesRecorder series(spec);
+  lsim::ObserverList observers;
+  if (vm.count("timeline")) observers.add(&timeline);
+  if (format == "html") observers.add(&series);
+  if (!observers.empty()) ro.observer = &observers;
   // Progress on long runs, only when stderr is a terminal (never in pipes, files or CI logs).
   const bool show_progress = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
@@ -359,32 +479,28 @@ int cmd_run(const std::vector<std::string>& args) {
                 << std::flush;
     };
   }
-  const lsim::Summary summary = lsim::simulate(spec, registries, prices, ro);
+  const lsim::Summary summary = lsim::simulate(spec, registries, p.prices, ro);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;  // clear the progress line
   if (vm.count("digest")) std::cerr << fmt::format("digest {:016x}\n", summary.digest);
 
-  std::string text = format == "json"  ? lsim::to_json(summary)
-                     : format == "csv" ? lsim::to_csv(summary)
-                                       : lsim::to_table(summary);
-  if (vm.count("output")) {
-    lsim::write_file_atomically(vm["output"].as<std::string>(), text);
+  if (vm.count("timeline"))
+    lsim::write_file_atomically(vm["timeline"].as<std::string>(),
+                                timeline.svg(spec.name + ": execution environments",
+                                             lsim::Time{spec.duration}));
+  std::string text;
+  if (format == "html") {
+    series.finish();
+    std::ifstream in(vm["scenario"].as<std::vector<std::string>>()[0], std::ios::binary);
+    std::ostringstream scenario_text;
+    scenario_text << in.rdbuf();
+    text = lsim::to_html(summary, spec, scenario_text.str(), series);
   } else {
-    std::cout << text;
-    std::cout.flush();
+    text = format == "json"  ? lsim::to_json(summary)
+           : format == "csv" ? lsim::to_csv(summary)
+                             : lsim::to_table(summary);
   }
+  write_output(vm, text);
   return kExitOk;
-}
-
-std::uint64_t parse_u64(const std::string& text, const char* command, const char* what) {
-  try {
-    std::size_t used = 0;
-    if (text.empty() || text[0] == '-') throw std::invalid_argument("negative");
-    const unsigned long long v = std::stoull(text, &used, 10);
-    if (used != text.size()) throw std::invalid_argument("trailing");
-    return static_cast<std::uint64_t>(v);
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("{}: {} '{}' is not a whole number >= 0", command, what, text));
-  }
 }
 
 std::string checked_format(const po::variables_map& vm, const char* command) {
@@ -393,15 +509,6 @@ std::string checked_format(const po::variables_map& vm, const char* command) {
     throw UsageError(
         fmt::format("{}: unknown format '{}' (known: table, json, csv)", command, format));
   return format;
-}
-
-void write_output(const po::variables_map& vm, const std::string& text) {
-  if (vm.count("output")) {
-    lsim::write_file_atomically(vm["output"].as<std::string>(), text);
-  } else {
-    std::cout << text;
-    std::cout.flush();
-  }
 }
 
 int cmd_sweep(const std::vector<std::string>& args) {
@@ -666,6 +773,7 @@ int dispatch(std::vector<std::string> args) {
                   : topic == "models"   ? kModelsHelp
                   : topic == "schema"   ? kSchemaHelp
                   : topic == "bill"     ? kBillHelp
+                  : topic == "trace"    ? kTraceHelp
                                         : kMainHelp);
     return kExitOk;
   }
@@ -676,11 +784,13 @@ int dispatch(std::vector<std::string> args) {
   if (cmd == "models") return cmd_models(rest);
   if (cmd == "schema") return cmd_schema(rest);
   if (cmd == "bill") return cmd_bill(rest);
+  if (cmd == "trace") return cmd_trace(rest);
   // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
   if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
   std::string msg = fmt::format("unknown command '{}'", cmd);
   const std::string guess =
-      lsim::closest_match(cmd, {"run", "sweep", "merge", "validate", "models", "schema", "bill", "help"});
+      lsim::closest_match(cmd, {"run", "sweep", "merge", "validate", "models", "schema", "bill",
+                                "trace", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }

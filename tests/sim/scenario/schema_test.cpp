@@ -297,7 +297,7 @@ TEST_CASE("the JSON test parser rejects what RFC 8259 rejects", "[schema]") {
 TEST_CASE("every example scenario names the schema and validates against it", "[schema]") {
   const std::filesystem::path dir = std::filesystem::path(LSIM_SOURCE_DIR) / "scenarios";
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     const std::string ext = entry.path().extension().string();
     if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
   }
@@ -306,7 +306,14 @@ TEST_CASE("every example scenario names the schema and validates against it", "[
   for (const auto& file : files) {
     INFO(file.string());
     const std::string text = read_file(file);
-    CHECK(text.rfind("# yaml-language-server: $schema=./lambdasim.schema.json\n", 0) == 0);
+    // The schema, relative to the file (scenarios/teaching/ files say ../lambdasim.schema.json).
+    const std::string schema_path =
+        std::filesystem::relative(dir / "lambdasim.schema.json", file.parent_path()).string();
+    const std::string first = "# yaml-language-server: $schema=" +
+                              (schema_path.find('/') == std::string::npos ? "./" + schema_path
+                                                                          : schema_path) +
+                              "\n";
+    CHECK(text.rfind(first, 0) == 0);
     Diagnostics diags;
     const ConfigNode node = load_yaml_file(file.string(), diags);
     REQUIRE_FALSE(diags.has_errors());

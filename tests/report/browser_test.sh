@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The HTML report in a real browser: headless Chromium loads reports of a few example
+# scenarios with no error on its console, and the DOM it builds has the charts with the
+# expected SVG elements. The report must also be self-contained (no script, stylesheet, font
+# or image fetched from anywhere).
+#   browser_test.sh LAMBDASIM SOURCE_DIR
+# Exit 77 (ctest: skipped) with a clear message when Chromium is not installed; tools/test
+# installs the Debian package `chromium` when it can.
+set -uo pipefail
+bin=$1
+src=$2
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [[ -z $browser ]]; then
+  echo "SKIPPED: Chromium is not installed (apt-get install chromium); the HTML report was not checked in a browser"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+
+for name in quickstart canary provisioned_target_tracking async_retries; do
+  html=$tmp/$name.html
+  if ! "$bin" run "$src/scenarios/$name.yaml" --format html --output "$html" 2>"$tmp/err"; then
+    fail "$name: lambdasim run --format html failed: $(head -3 "$tmp/err")"
+    continue
+  fi
+  # Self-contained: no external references beyond the SVG namespace.
+  if grep -qiE '<script|<link|<img|@import|url\(' "$html" ||
+     grep -oE 'https?://[^"]+' "$html" | grep -qv '^http://www.w3.org/2000/svg$'; then
+    fail "$name: the report references something outside itself"
+  fi
+  # Load it. --dump-dom prints the DOM after loading; console messages go to stderr with
+  # --enable-logging=stderr.
+  if ! timeout 120 "$browser" --headless --no-sandbox --disable-gpu --enable-logging=stderr \
+       --v=0 --dump-dom "file://$html" >"$tmp/dom" 2>"$tmp/log"; then
+    fail "$name: Chromium could not load the report: $(tail -3 "$tmp/log")"
+    continue
+  fi
+  if grep -E 'CONSOLE|Uncaught|SyntaxError|Failed to load|ERR_FILE' "$tmp/log" | grep -q .; then
+    fail "$name: errors while loading: $(grep -E 'CONSOLE|Uncaught|SyntaxError|Failed to load|ERR_FILE' "$tmp/log" | head -3)"
+  fi
+  # The charts, as the browser parsed them.
+  ok=1
+  for want in 'class="chart chart-cdf"' 'class="cdf-warm"' 'class="chart chart-concurrency"' \
+              'class="series-busy"' 'class="series-live"' 'class="chart chart-events"' \
+              'class="chart chart-cost"' 'class="cost-bar"' '<pre class="scenario">' \
+              '<h2>Assumptions</h2>'; do
+    if ! grep -qF -- "$want" "$tmp/dom"; then
+      fail "$name: the loaded page lacks $want"
+      ok=0
+    fi
+  done
+  # A polyline of the CDF has 200 points.
+  points=$(grep -oE 'class="cdf-warm"[^>]*points="[^"]*"' "$tmp/dom" | head -1 | grep -oE '[0-9.]+,[0-9.]+' | wc -l)
+  if ((points != 200)); then fail "$name: the warm CDF has $points points, want 200"; ok=0; fi
+  if [[ $name == provisioned_target_tracking ]] && ! grep -qF 'class="series-provisioned"' "$tmp/dom"; then
+    fail "$name: no provisioned series"
+    ok=0
+  fi
+  if [[ $name == canary || $name == async_retries ]] && ! grep -qF 'class="cdf-cold"' "$tmp/dom"; then
+    fail "$name: no cold CDF"
+    ok=0
+  fi
+  ((ok == 1)) && passed=$((passed + 1))
+done
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
