@@ -92,6 +92,7 @@ class Loader {
     read_pricing(top, s);
     read_functions(top, s);
     read_workloads(top, s);
+    read_sweep(top, s);
     top.finish();
     check_reserved(root, s);
     check_provisioned(s);
@@ -131,6 +132,32 @@ class Loader {
       std::filesystem::path p(table);
       if (p.is_relative()) p = std::filesystem::path(origin_).parent_path() / p;
       s.pricing.table_path = p.lexically_normal().string();
+    }
+    r.finish();
+  }
+
+  // Only the shape is checked here; `lambdasim sweep` applies every value as a --set override.
+  void read_sweep(ParamReader& top, ScenarioSpec& s) {
+    const ConfigNode* node = top.child("sweep");
+    if (node == nullptr) return;
+    ParamReader r(*node, "sweep", diags_);
+    if (auto n = r.optional_integer("replications"))
+      if (r.check(*n >= 1 && *n <= 10'000, "replications", "must be between 1 and 10,000"))
+        s.sweep.replications = static_cast<int>(*n);
+    if (const ConfigNode* settings = r.child("settings")) {
+      if (!settings->is_map())
+        r.error("settings", "must map key paths to values, e.g. {functions.api.memory: [128MB, 1GB]}");
+      for (const ConfigEntry& e : settings->entries) {
+        SweepSpec::Axis axis{e.key, {}, e.value.key_loc};
+        if (e.value.is_list() && !e.value.items.empty()) axis.values = e.value.items;
+        else if (e.value.is_scalar()) axis.values.push_back(e.value);
+        else {
+          diags_.error(e.value.loc, fmt::format("sweep.settings.{}", e.key),
+                       "must be a non-empty list of values or a start:stop:step range");
+          continue;
+        }
+        s.sweep.axes.push_back(std::move(axis));
+      }
     }
     r.finish();
   }

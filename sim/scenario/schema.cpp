@@ -781,6 +781,24 @@ std::string scenario_json_schema(const Registries& registries) {
            {"arrivals", model_schema(registries.arrivals, "When invocations arrive (required)")}}),
       Json::array({"function", "arrivals"}));
 
+  // read_sweep: only the shape; `lambdasim sweep` checks each value as a --set override.
+  Json sweep_values = described(
+      "The values of one key path: a list of values, or a range 'start:stop:step' "
+      "(e.g. 128MB:1024MB:128MB).");
+  sweep_values.add("type", Json::array({"array", "string", "number"})).add("minItems", 1);
+  Json sweep_settings = described(
+      "Key paths as --set takes them (functions.api.memory) mapped to their values; the sweep "
+      "runs every combination.");
+  sweep_settings.add("type", "object").add("additionalProperties", std::move(sweep_values));
+  Json sweep = closed_object(
+      "A parameter sweep for `lambdasim sweep` (ignored by `run`); --set on the command line "
+      "adds keys or replaces them.",
+      Json::object({{"settings", std::move(sweep_settings)},
+                    {"replications", integer_schema("Runs per point (default 1); "
+                                                    "--replications overrides it.",
+                                                    1, 10'000)}}),
+      Json::array());
+
   Json seed = described("Random seed, a whole number >= 0 (default 1); --seed overrides it.");
   seed.add("type", "integer").add("minimum", 0);
 
@@ -817,7 +835,8 @@ std::string scenario_json_schema(const Registries& registries) {
                                  .add("type", "array")
                                  .add("minItems", 1)
                                  .add("maxItems", 100'000)
-                                 .add("items", std::move(workload))}}));
+                                 .add("items", std::move(workload))},
+                {"sweep", std::move(sweep)}}));
   root.add("required", Json::array({"duration", "functions", "workload"}));
   root.add("additionalProperties", false);
 

@@ -163,6 +163,19 @@ struct PricingSpec {
   SourceLoc table_loc;     ///< where pricing.table was written
 };
 
+/// A sweep declared in the scenario (`sweep:`). `run` ignores it; `lambdasim sweep` expands it
+/// (sim/sweep/sweep.hpp) and applies each value as a --set override, which validates it.
+struct SweepSpec {
+  struct Axis {
+    std::string key;                 ///< a --set key path, e.g. functions.api.memory
+    std::vector<ConfigNode> values;  ///< the list's items, or one scalar (a value or start:stop:step)
+    SourceLoc loc;
+  };
+  std::vector<Axis> axes;
+  std::optional<int> replications;
+  [[nodiscard]] bool empty() const { return axes.empty() && !replications; }
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string file;  ///< where it was loaded from (for messages and relative paths)
@@ -176,6 +189,7 @@ struct ScenarioSpec {
   PricingSpec pricing;
   std::vector<FunctionSpec> functions;
   std::vector<WorkloadSpec> workloads;
+  SweepSpec sweep;
 };
 
 }  // namespace lsim

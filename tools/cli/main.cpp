@@ -1,4 +1,4 @@
-// The `lambdasim` command line: run, validate, models, schema, bill. Parses options with
+// The `lambdasim` command line: run, sweep, merge, validate, models, schema, bill. Parses options with
 // Boost.Program_options, loads and validates the scenario, runs it, and writes the result. Exit
 // codes: 0 ok, 2 bad input (scenario, command line, unreadable or unwritable files), 70 internal
 // error (`bill`: 1 = mismatches).
@@ -10,10 +10,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "models/builtin.hpp"
@@ -27,6 +29,7 @@
 #include "sim/report/trace.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
+#include "sim/sweep/sweep.hpp"
 
 namespace po = boost::program_options;
 
@@ -53,6 +56,9 @@ usage: lambdasim <command> [options]
 commands:
   run SCENARIO        simulate a scenario and report latency, cold starts, throttles,
                       concurrency and cost (the default command: `lambdasim SCENARIO`)
+  sweep SCENARIO      run every combination of --set values, N replications each, and
+                      report means with 95 % confidence intervals and the best point
+  merge PARTS…        combine the partial results of a sharded sweep (--shard K/N)
   validate SCENARIO…  check scenario files without running them
   models              list every model (`type:`) with its parameters, units and defaults
   schema              print the JSON Schema of scenario files (for editors)
@@ -69,6 +75,8 @@ examples:
   lambdasim run scenarios/quickstart.yaml
   lambdasim run scenarios/quickstart.yaml --format json --output result.json
   lambdasim run scenarios/quickstart.yaml --set functions.api.memory=1024MB --seed 7
+  lambdasim sweep scenarios/quickstart.yaml --set functions.api.memory=128MB:1GB:128MB \
+      --replications 5 --jobs 2 --objective cost --constraint 'p99<=300ms'
   lambdasim validate scenarios/*.yaml
   lambdasim bill exported-logs.txt.gz --runtime python3.12
 
@@ -105,6 +113,75 @@ examples:
   lambdasim run scenarios/quickstart.yaml -f json -o out.json --seed 7
   lambdasim run scenarios/canary.yaml -f html -o canary.html
   lambdasim run scenarios/quickstart.yaml --set workload.0.arrivals.rate=60/s
+)";
+
+const char* kSweepHelp = R"(usage: lambdasim sweep SCENARIO [--set KEY=VALUES]... [options]
+
+Runs SCENARIO at every combination (the cross product) of the swept values, each point
+--replications times, and reports per point the mean and 95 % confidence interval (Student t,
+n-1 degrees of freedom; none for one replication) of p50/p95/p99 latency, cold-start ratio,
+throttled and spillover ratios, cost, monthly cost and mean concurrency. The best point for
+--objective among those meeting every --constraint is marked (or the output says none does).
+
+Each value is applied as `run --set KEY=VALUE` is, so keys, units and ranges are checked the
+same way; every point is checked before anything runs.
+
+settings:
+  --set KEY=V1,V2,...     a list (commas inside {...} or [...] do not split):
+                            --set functions.api.memory=128MB,512MB,1GB
+                            --set 'functions.api.keep_alive={type: fixed, idle: 1m},{type: fixed, idle: 10m}'
+  --set KEY=START:STOP:STEP  a range, stop included when it lands on it; numbers or
+                          quantities with units: 128MB:1GB:128MB, 1m:10m:3m, 10/s:50/s:10/s
+  A scenario may declare its own sweep (README "Sweeps"); --set adds keys or replaces the
+  scenario's values of the same key.
+    sweep:
+      replications: 5
+      settings: { functions.api.memory: [128MB, 512MB, 1GB], functions.api.keep_alive.idle: 1m:10m:3m }
+
+options:
+  -r, --replications N   runs per point (default: the scenario's sweep.replications, else 1);
+                         replication r of every point uses the same random streams (seed, r)
+  -j, --jobs N           worker threads (default 1; 0 = one per core); same bytes for any N
+  -s, --seed N           random seed (default: the scenario's `seed:`)
+  -f, --format FMT       table (default), csv (one row per point: keys, <stat>_mean,
+                         <stat>_ci95, ...) or json
+  -o, --output PATH      write the result to PATH atomically. Finished points are journaled
+                         in PATH.partial; rerunning the same command after an interruption
+                         skips them. The journal is removed when the sweep completes.
+  --objective STAT       the best point has the lowest mean of STAT: cost (default), p50, p95,
+                         p99, cold_ratio, throttled, spillover, monthly_cost, concurrency
+  --constraint EXPR      repeatable: STAT<=VALUE, <, >=, >: p99<=300ms, cold_ratio<0.05,
+                         throttled<=1%, cost<=2.5 (on the mean)
+  --shard K/N            run only points i with i mod N = K-1 and write a partial result
+                         (JSON Lines) to --output; combine the N parts with `lambdasim merge`
+  -h, --help             this help
+
+examples:
+  lambdasim sweep scenarios/memory_sizing.yaml --set functions.primes.versions.1.memory=128MB:1GB:384MB -r 5
+  lambdasim sweep s.yaml --set functions.api.keep_alive.idle=1m,5m,10m,30m \
+      --set workload.0.arrivals.rate=1/s,10/s -r 10 -j 0 -f csv -o sweep.csv
+  lambdasim sweep s.yaml --set functions.api.memory=128MB:3GB:128MB -r 10 \
+      --objective cost --constraint 'p99<=300ms' --constraint 'throttled<=0'   # quote < and >
+  # three machines (or a Slurm job array), then one merge: the bytes of a single run
+  lambdasim sweep s.yaml --set ... -r 10 --shard 2/3 -o part2.jsonl
+  lambdasim merge part1.jsonl part2.jsonl part3.jsonl -f csv -o sweep.csv
+)";
+
+const char* kMergeHelp = R"(usage: lambdasim merge PARTS... [options]
+
+Combines the partial results that `lambdasim sweep ... --shard K/N --output PART` wrote into the
+output one unsharded run gives, byte for byte. The parts must come from the same sweep (same
+scenario file contents, settings, replications, seed, objective and constraints) and together
+hold every point exactly once; otherwise merge says which part is wrong and exits with 2.
+
+options:
+  -f, --format FMT     table (default), csv or json
+  -o, --output PATH    write the result to PATH (atomically) instead of standard output
+  -h, --help           this help
+
+examples:
+  lambdasim merge part1.jsonl part2.jsonl part3.jsonl
+  lambdasim merge parts/*.jsonl --format json --output sweep.json
 )";
 
 const char* kTraceHelp = R"(usage: lambdasim trace SCENARIO [options]
@@ -290,6 +367,10 @@ Prepared prepare(const po::variables_map& vm, const lsim::Registries& registries
   lsim::Diagnostics warnings;
   lsim::ScenarioSpec spec = lsim::load_scenario(scenarios[0], registries, overrides, &warnings);
   if (!warnings.all().empty()) print_diagnostics(warnings);
+  if (!spec.sweep.empty())
+    std::cerr << fmt::format("{}: note: `{}` ignores the scenario's sweep: and runs the scenario "
+                             "as written; `lambdasim sweep` runs the sweep\n",
+                             scenarios[0], command);
   lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
                                                    lsim::builtin_price_table_origin());
   lsim::RunOptions ro;
@@ -419,6 +500,121 @@ int cmd_run(const std::vector<std::string>& args) {
                              : lsim::to_table(summary);
   }
   write_output(vm, text);
+  return kExitOk;
+}
+
+std::string checked_format(const po::variables_map& vm, const char* command) {
+  const std::string format = vm.count("format") ? vm["format"].as<std::string>() : "table";
+  if (format != "table" && format != "json" && format != "csv")
+    throw UsageError(
+        fmt::format("{}: unknown format '{}' (known: table, json, csv)", command, format));
+  return format;
+}
+
+int cmd_sweep(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("format,f", po::value<std::string>(), "")(
+      "output,o", po::value<std::string>(), "")("seed,s", po::value<std::string>(), "")(
+      "replications,r", po::value<std::string>(), "")("jobs,j", po::value<std::string>(), "")(
+      "set", po::value<std::vector<std::string>>(), "")(
+      "objective", po::value<std::string>(), "")(
+      "constraint", po::value<std::vector<std::string>>(), "")(
+      "shard", po::value<std::string>(), "")("scenario", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("scenario", -1);
+  const auto vm = parse(args, opts, pos, "sweep");
+  if (vm.count("help")) {
+    std::cout << kSweepHelp;
+    return kExitOk;
+  }
+  if (!vm.count("scenario"))
+    throw UsageError("sweep: missing SCENARIO (try: lambdasim sweep --help)");
+  const auto scenarios = vm["scenario"].as<std::vector<std::string>>();
+  if (scenarios.size() != 1) throw UsageError("sweep: give exactly one SCENARIO");
+  const std::string format = checked_format(vm, "sweep");
+
+  lsim::SweepRequest request;
+  request.scenario_path = scenarios[0];
+  if (vm.count("set")) request.settings = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("constraint")) request.constraints = vm["constraint"].as<std::vector<std::string>>();
+  if (vm.count("objective")) request.objective = vm["objective"].as<std::string>();
+  if (vm.count("seed")) request.seed = parse_u64(vm["seed"].as<std::string>(), "sweep", "seed");
+  if (vm.count("replications")) {
+    const auto n = parse_u64(vm["replications"].as<std::string>(), "sweep", "replications");
+    if (n < 1 || n > 10'000) throw UsageError("sweep: --replications must be 1 to 10,000");
+    request.replications = static_cast<int>(n);
+  }
+  lsim::SweepRunOptions run;
+  if (vm.count("jobs")) {
+    const auto n = parse_u64(vm["jobs"].as<std::string>(), "sweep", "jobs");
+    if (n > 1024) throw UsageError("sweep: --jobs must be 0 (one per core) to 1024");
+    run.jobs = n == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(n);
+  }
+  if (vm.count("shard")) {
+    run.shard = lsim::parse_shard(vm["shard"].as<std::string>());
+    if (vm.count("format"))
+      throw UsageError("sweep: a shard writes a partial result (JSON Lines) for `lambdasim "
+                       "merge`; choose --format when merging");
+    if (!vm.count("output"))
+      throw UsageError("sweep: --shard needs --output PATH for its partial result");
+  }
+  if (vm.count("output")) run.journal_path = vm["output"].as<std::string>() + ".partial";
+
+  const lsim::Registries registries = make_registries();
+  lsim::PreparedSweep sweep =
+      lsim::prepare_sweep(request, registries, lsim::builtin_price_table_yaml(),
+                          lsim::builtin_price_table_origin(), run.shard);
+  if (!sweep.warnings.all().empty()) print_diagnostics(sweep.warnings);
+
+  // Progress only when stderr is a terminal: points done / total, rate, ETA.
+  const bool show_progress = ::isatty(STDERR_FILENO) == 1;
+  const auto started = std::chrono::steady_clock::now();
+  if (show_progress) {
+    run.progress = [started, last = -1.0](std::size_t done, std::size_t total) mutable {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (done < total && elapsed - last < 0.1) return;  // at most 10 updates a second
+      last = elapsed;
+      const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+      const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
+      std::cerr << fmt::format("\rlambdasim: sweep {}/{} points  {:.2f} points/s  eta {:.0f}s ",
+                               done, total, rate, eta)
+                << std::flush;
+    };
+  }
+  const auto results = lsim::run_sweep(sweep, registries, run);
+  if (show_progress) std::cerr << "\r\033[K" << std::flush;
+
+  if (vm.count("shard")) {
+    // The journal already is the partial result: header + one line per point, sorted here.
+    std::string text = lsim::partial_header(sweep.plan, run.shard);
+    for (const auto& r : results) text += lsim::partial_line(r);
+    write_output(vm, text);
+  } else {
+    write_output(vm, lsim::format_sweep(sweep.plan, results, format));
+  }
+  if (!run.journal_path.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(run.journal_path, ec);
+  }
+  return kExitOk;
+}
+
+int cmd_merge(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("format,f", po::value<std::string>(), "")(
+      "output,o", po::value<std::string>(), "")("parts", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("parts", -1);
+  const auto vm = parse(args, opts, pos, "merge");
+  if (vm.count("help")) {
+    std::cout << kMergeHelp;
+    return kExitOk;
+  }
+  if (!vm.count("parts")) throw UsageError("merge: missing PARTS (try: lambdasim merge --help)");
+  const std::string format = checked_format(vm, "merge");
+  const auto [plan, results] = lsim::merge_partials(vm["parts"].as<std::vector<std::string>>());
+  write_output(vm, lsim::format_sweep(plan, results, format));
   return kExitOk;
 }
 
@@ -571,6 +767,8 @@ int dispatch(std::vector<std::string> args) {
   if (cmd == "help") {
     const std::string topic = rest.empty() ? "" : rest[0];
     std::cout << (topic == "run"        ? kRunHelp
+                  : topic == "sweep"    ? kSweepHelp
+                  : topic == "merge"    ? kMergeHelp
                   : topic == "validate" ? kValidateHelp
                   : topic == "models"   ? kModelsHelp
                   : topic == "schema"   ? kSchemaHelp
@@ -580,6 +778,8 @@ int dispatch(std::vector<std::string> args) {
     return kExitOk;
   }
   if (cmd == "run") return cmd_run(rest);
+  if (cmd == "sweep") return cmd_sweep(rest);
+  if (cmd == "merge") return cmd_merge(rest);
   if (cmd == "validate") return cmd_validate(rest);
   if (cmd == "models") return cmd_models(rest);
   if (cmd == "schema") return cmd_schema(rest);
@@ -589,7 +789,8 @@ int dispatch(std::vector<std::string> args) {
   if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
   std::string msg = fmt::format("unknown command '{}'", cmd);
   const std::string guess =
-      lsim::closest_match(cmd, {"run", "validate", "models", "schema", "bill", "trace", "help"});
+      lsim::closest_match(cmd, {"run", "sweep", "merge", "validate", "models", "schema", "bill",
+                                "trace", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }
