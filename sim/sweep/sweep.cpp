@@ -878,9 +878,131 @@ std::string sweep_to_json(const SweepPlan& plan, const std::vector<PointResult>&
   return out;
 }
 
+namespace {
+
+std::string html_escape(const std::string& s) {
+  std::string r;
+  for (const char c : s) {
+    switch (c) {
+      case '<': r += "&lt;"; break;
+      case '>': r += "&gt;"; break;
+      case '&': r += "&amp;"; break;
+      case '"': r += "&quot;"; break;
+      default: r += c;
+    }
+  }
+  return r;
+}
+
+// One statistic against the points: mean, 95 % interval as an error bar, the best point marked.
+std::string stat_chart(const SweepPlan& plan, const std::vector<PointResult>& results,
+                       const std::vector<Reduced>& red, std::size_t stat,
+                       std::optional<std::size_t> best) {
+  constexpr double kW = 760, kH = 260, kL = 70, kR = 20, kT = 24, kB = 70;
+  double lo = 0, hi = 0;
+  for (const Reduced& r : red) {
+    const Estimate& e = r.stats[stat];
+    const double w = e.half_width.value_or(0);
+    hi = std::max(hi, e.mean + w);
+    lo = std::min(lo, e.mean - w);
+  }
+  if (hi <= lo) hi = lo + 1;
+  auto y = [&](double v) { return kT + (kH - kT - kB) * (hi - v) / (hi - lo); };
+  const double n = static_cast<double>(std::max<std::size_t>(1, red.size()));
+  auto x = [&](std::size_t i) { return kL + (kW - kL - kR) * (static_cast<double>(i) + 0.5) / n; };
+  std::string o = fmt::format(
+      R"svg(<svg class="chart sweep-stat" data-stat="{}" xmlns="http://www.w3.org/2000/svg" width="{:.0f}" height="{:.0f}" viewBox="0 0 {:.0f} {:.0f}" font-size="11">)svg"
+      "\n",
+      stat_name(static_cast<Stat>(stat)), kW, kH, kW, kH);
+  for (int k = 0; k <= 4; ++k) {
+    const double v = lo + (hi - lo) * k / 4.0;
+    o += fmt::format(R"svg(<line x1="{:.0f}" y1="{:.1f}" x2="{:.0f}" y2="{:.1f}" stroke="#e5e5e5"/><text x="{:.0f}" y="{:.1f}" text-anchor="end">{:.4g}</text>)svg"
+                     "\n",
+                     kL, y(v), kW - kR, y(v), kL - 4, y(v) + 4, v);
+  }
+  std::string pts;
+  for (std::size_t i = 0; i < red.size(); ++i) {
+    const Estimate& e = red[i].stats[stat];
+    pts += fmt::format("{:.1f},{:.1f} ", x(i), y(e.mean));
+    if (e.half_width)
+      o += fmt::format(R"svg(<line class="ci" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#555"/>)svg"
+                       "\n",
+                       x(i), y(e.mean - *e.half_width), x(i), y(e.mean + *e.half_width));
+    const bool is_best = best && *best == i;
+    o += fmt::format(R"svg(<circle class="{}" cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}"><title>{}: {:.6g}</title></circle>)svg"
+                     "\n",
+                     is_best ? "point best" : "point", x(i), y(e.mean), is_best ? 6 : 3.5,
+                     is_best ? "#c0392b" : (red[i].feasible ? "#2e86de" : "#aab7b8"),
+                     html_escape(settings_text(plan, results[i].index)), e.mean);
+    const auto values = plan.point_values(results[i].index);
+    o += fmt::format(R"svg(<text x="{:.1f}" y="{:.0f}" text-anchor="end" transform="rotate(-35 {:.1f} {:.0f})">{}</text>)svg"
+                     "\n",
+                     x(i), kH - kB + 14, x(i), kH - kB + 14,
+                     html_escape(fmt::format("{}", fmt::join(values, ", "))));
+  }
+  o += fmt::format(R"svg(<polyline fill="none" stroke="#2e86de" stroke-opacity="0.4" points="{}"/>)svg"
+                   "\n",
+                   pts);
+  o += fmt::format(R"svg(<text x="{:.0f}" y="14" font-weight="bold">{}</text>)svg"
+                   "\n",
+                   kL, stat_name(static_cast<Stat>(stat)));
+  return o + "</svg>\n";
+}
+
+}  // namespace
+
+std::string sweep_to_html(const SweepPlan& plan, const std::vector<PointResult>& results) {
+  const std::vector<Reduced> red = reduce(plan, results);
+  const std::optional<std::size_t> best = best_of(plan, red);
+  std::string o = R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+)";
+  o += fmt::format("<title>lambdasim sweep: {}</title>\n", html_escape(plan.scenario));
+  o += R"(<style>
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 800px; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.1em; margin-top: 1.5em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.85em; } th, td { padding: 3px 6px; border-bottom: 1px solid #eee; text-align: right; }
+th:first-child, td:first-child { text-align: left; } tr.best td { font-weight: bold; color: #c0392b; }
+.muted { color: #666; font-size: 0.9em; } svg.chart { display: block; max-width: 100%; height: auto; }
+@media print { body { margin: 0; max-width: none; } svg.chart, table { page-break-inside: avoid; } }
+</style></head><body>
+)";
+  o += fmt::format("<h1>Sweep of {}</h1>\n<p class=\"muted\">{} points × {} replication{}; "
+                   "means with 95 % confidence intervals (Student t); objective: lowest {}",
+                   html_escape(plan.scenario), results.size(), plan.replications,
+                   plan.replications == 1 ? "" : "s", stat_name(plan.objective));
+  for (const Constraint& c : plan.constraints) o += ", " + html_escape(c.text);
+  o += ".</p>\n";
+  o += best ? fmt::format("<p>Best point: <b>{}</b></p>\n",
+                          html_escape(settings_text(plan, results[*best].index)))
+            : fmt::format("<p>{}</p>\n", html_escape(no_best_text(plan)));
+  for (std::size_t stat = 0; stat < kStatCount; ++stat) {
+    o += fmt::format("<h2>{}</h2>\n", stat_name(static_cast<Stat>(stat)));
+    o += stat_chart(plan, results, red, stat, best);
+  }
+  o += "<h2>Points</h2>\n<table><tr><th>settings</th>";
+  for (std::size_t stat = 0; stat < kStatCount; ++stat)
+    o += fmt::format("<th>{}</th>", stat_name(static_cast<Stat>(stat)));
+  o += "</tr>\n";
+  for (std::size_t i = 0; i < red.size(); ++i) {
+    o += fmt::format("<tr{}><td>{}</td>", best && *best == i ? " class=\"best\"" : "",
+                     html_escape(settings_text(plan, results[i].index)));
+    for (std::size_t stat = 0; stat < kStatCount; ++stat) {
+      const Estimate& e = red[i].stats[stat];
+      o += e.half_width ? fmt::format("<td>{:.4g} ± {:.2g}</td>", e.mean, *e.half_width)
+                        : fmt::format("<td>{:.4g}</td>", e.mean);
+    }
+    o += "</tr>\n";
+  }
+  o += "</table>\n<p class=\"muted\">Generated by lambdasim sweep. Grey points break a "
+       "constraint; the red point is the best.</p>\n</body></html>\n";
+  return o;
+}
+
 std::string format_sweep(const SweepPlan& plan, const std::vector<PointResult>& results,
                          const std::string& format) {
   if (format == "json") return sweep_to_json(plan, results);
+  if (format == "html") return sweep_to_html(plan, results);
   if (format == "csv") return sweep_to_csv(plan, results);
   return sweep_to_table(plan, results);
 }

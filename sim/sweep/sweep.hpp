@@ -165,6 +165,9 @@ std::string sweep_to_table(const SweepPlan& plan, const std::vector<PointResult>
 /// one replication), then feasible and best.
 std::string sweep_to_csv(const SweepPlan& plan, const std::vector<PointResult>& results);
 std::string sweep_to_json(const SweepPlan& plan, const std::vector<PointResult>& results);
+/// A self-contained HTML page: each headline statistic against the points (mean and 95 %
+/// interval), the best point marked, and the table of points.
+std::string sweep_to_html(const SweepPlan& plan, const std::vector<PointResult>& results);
 
 /// A partial result (a shard's output, or a journal): JSON Lines, a header line with the plan
 /// and the shard, then one line per finished point.
@@ -186,7 +189,7 @@ Partial read_partial(const std::string& path, bool lenient);
 std::pair<SweepPlan, std::vector<PointResult>> merge_partials(
     const std::vector<std::string>& paths);
 
-/// Formats results as `format` (table, csv or json).
+/// Formats results as `format` (table, csv, json or html).
 std::string format_sweep(const SweepPlan& plan, const std::vector<PointResult>& results,
                          const std::string& format);
 

@@ -65,5 +65,21 @@ for name in quickstart canary provisioned_target_tracking async_retries; do
   fi
   ((ok == 1)) && passed=$((passed + 1))
 done
+# A sweep's report: one chart per headline statistic, the best point marked.
+sweep=$tmp/sweep.html
+if "$bin" sweep "$src/scenarios/quickstart.yaml" --set 'functions.api.memory=256MB,512MB,1GB' \
+     --set duration=20m --set warmup=0 --replications 2 --format html --output "$sweep" 2>"$tmp/err" &&
+   timeout 120 "$browser" --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
+     --dump-dom "file://$sweep" >"$tmp/dom" 2>"$tmp/log"; then
+  charts=$(grep -o 'class="chart sweep-stat"' "$tmp/dom" | wc -l)
+  if ((charts == 9)) && grep -qF 'class="point best"' "$tmp/dom" && grep -qF 'class="ci"' "$tmp/dom" &&
+     ! grep -qE 'CONSOLE|Uncaught|SyntaxError' "$tmp/log"; then
+    passed=$((passed + 1))
+  else
+    fail "sweep: $charts charts (want 9), or no best point / interval, or errors while loading"
+  fi
+else
+  fail "sweep: could not produce or load the HTML: $(head -3 "$tmp/err" "$tmp/log")"
+fi
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -144,7 +144,8 @@ options:
   -j, --jobs N           worker threads (default 1; 0 = one per core); same bytes for any N
   -s, --seed N           random seed (default: the scenario's `seed:`)
   -f, --format FMT       table (default), csv (one row per point: keys, <stat>_mean,
-                         <stat>_ci95, ...) or json
+                         <stat>_ci95, ...), json, or html (each statistic plotted against
+                         the points with its 95 % interval, the best point marked)
   -o, --output PATH      write the result to PATH atomically. Finished points are journaled
                          in PATH.partial; rerunning the same command after an interruption
                          skips them. The journal is removed when the sweep completes.
@@ -175,7 +176,7 @@ scenario file contents, settings, replications, seed, objective and constraints)
 hold every point exactly once; otherwise merge says which part is wrong and exits with 2.
 
 options:
-  -f, --format FMT     table (default), csv or json
+  -f, --format FMT     table (default), csv, json or html
   -o, --output PATH    write the result to PATH (atomically) instead of standard output
   -h, --help           this help
 
@@ -505,9 +506,9 @@ int cmd_run(const std::vector<std::string>& args) {
 
 std::string checked_format(const po::variables_map& vm, const char* command) {
   const std::string format = vm.count("format") ? vm["format"].as<std::string>() : "table";
-  if (format != "table" && format != "json" && format != "csv")
+  if (format != "table" && format != "json" && format != "csv" && format != "html")
     throw UsageError(
-        fmt::format("{}: unknown format '{}' (known: table, json, csv)", command, format));
+        fmt::format("{}: unknown format '{}' (known: table, json, csv, html)", command, format));
   return format;
 }
 
