@@ -82,9 +82,7 @@ void SeriesRecorder::on_step(const StepEvent& e) {
 
 void SeriesRecorder::finish() { advance(to_); }
 
-namespace {
-
-std::string esc(const std::string& s) {
+std::string html_escape(const std::string& s) {
   std::string r;
   r.reserve(s.size());
   for (const char c : s) {
@@ -98,6 +96,10 @@ std::string esc(const std::string& s) {
   }
   return r;
 }
+
+namespace {
+
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string money(double v) {
   if (v == 0) return "0";

@@ -45,6 +45,9 @@ class SeriesRecorder final : public PlatformObserver {
   std::vector<Bin> bins_;
 };
 
+/// `s` with <, >, & and " escaped for HTML text and attribute values.
+std::string html_escape(const std::string& s);
+
 /// The report. `scenario_text` is shown as written (the file's text).
 std::string to_html(const Summary& summary, const ScenarioSpec& spec,
                     const std::string& scenario_text, SeriesRecorder& series);

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/report/html.hpp"
 #include "sim/core/check.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/units.hpp"
@@ -879,20 +880,6 @@ std::string sweep_to_json(const SweepPlan& plan, const std::vector<PointResult>&
 }
 
 namespace {
-
-std::string html_escape(const std::string& s) {
-  std::string r;
-  for (const char c : s) {
-    switch (c) {
-      case '<': r += "&lt;"; break;
-      case '>': r += "&gt;"; break;
-      case '&': r += "&amp;"; break;
-      case '"': r += "&quot;"; break;
-      default: r += c;
-    }
-  }
-  return r;
-}
 
 // One statistic against the points: mean, 95 % interval as an error bar, the best point marked.
 std::string stat_chart(const SweepPlan& plan, const std::vector<PointResult>& results,

@@ -391,16 +391,35 @@ void write_output(const po::variables_map& vm, const std::string& text) {
   }
 }
 
-int cmd_trace(const std::vector<std::string>& args) {
+// The options `run` and `trace` share (each adds its own).
+po::options_description scenario_options(const char* default_format) {
   po::options_description opts;
-  opts.add_options()("help,h", "")("format,f", po::value<std::string>()->default_value("text"), "")(
+  opts.add_options()("help,h", "")(
+      "format,f", po::value<std::string>()->default_value(default_format), "")(
       "output,o", po::value<std::string>(), "")("seed,s", po::value<std::string>(), "")(
       "replication", po::value<std::string>(), "")("set", po::value<std::vector<std::string>>(), "")(
-      "limit", po::value<std::string>(), "")("function", po::value<std::string>(), "")(
       "timeline", po::value<std::string>(), "")("scenario", po::value<std::vector<std::string>>(), "");
+  return opts;
+}
+
+po::positional_options_description scenario_positional() {
   po::positional_options_description pos;
   pos.add("scenario", -1);
-  const auto vm = parse(args, opts, pos, "trace");
+  return pos;
+}
+
+void write_timeline(const po::variables_map& vm, const lsim::TimelineRecorder& timeline,
+                    const lsim::ScenarioSpec& spec) {
+  if (vm.count("timeline"))
+    lsim::write_file_atomically(
+        vm["timeline"].as<std::string>(),
+        timeline.svg(spec.name + ": execution environments", lsim::Time{spec.duration}));
+}
+
+int cmd_trace(const std::vector<std::string>& args) {
+  po::options_description opts = scenario_options("text");
+  opts.add_options()("limit", po::value<std::string>(), "")("function", po::value<std::string>(), "");
+  const auto vm = parse(args, opts, scenario_positional(), "trace");
   if (vm.count("help")) {
     std::cout << kTraceHelp;
     return kExitOk;
@@ -431,24 +450,15 @@ int cmd_trace(const std::vector<std::string>& args) {
   if (vm.count("timeline")) observers.add(&timeline);
   p.options.observer = &observers;
   (void)lsim::simulate(p.spec, registries, p.prices, p.options);
-  if (vm.count("timeline"))
-    lsim::write_file_atomically(vm["timeline"].as<std::string>(),
-                                timeline.svg(p.spec.name + ": execution environments",
-                                             lsim::Time{p.spec.duration}));
+  write_timeline(vm, timeline, p.spec);
   write_output(vm, narrator.text());
   return kExitOk;
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-  po::options_description opts;
-  opts.add_options()("help,h", "")("format,f", po::value<std::string>()->default_value("table"), "")(
-      "output,o", po::value<std::string>(), "")("seed,s", po::value<std::string>(), "")(
-      "replication", po::value<std::string>(), "")("set", po::value<std::vector<std::string>>(), "")(
-      "digest", "")("timeline", po::value<std::string>(), "")(
-      "scenario", po::value<std::vector<std::string>>(), "");
-  po::positional_options_description pos;
-  pos.add("scenario", -1);
-  const auto vm = parse(args, opts, pos, "run");
+  po::options_description opts = scenario_options("table");
+  opts.add_options()("digest", "");
+  const auto vm = parse(args, opts, scenario_positional(), "run");
   if (vm.count("help")) {
     std::cout << kRunHelp;
     return kExitOk;
@@ -484,10 +494,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (show_progress) std::cerr << "\r\033[K" << std::flush;  // clear the progress line
   if (vm.count("digest")) std::cerr << fmt::format("digest {:016x}\n", summary.digest);
 
-  if (vm.count("timeline"))
-    lsim::write_file_atomically(vm["timeline"].as<std::string>(),
-                                timeline.svg(spec.name + ": execution environments",
-                                             lsim::Time{spec.duration}));
+  write_timeline(vm, timeline, spec);
   std::string text;
   if (format == "html") {
     series.finish();
