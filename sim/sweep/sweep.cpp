@@ -17,10 +17,10 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/report/html.hpp"
 #include "sim/core/check.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/units.hpp"
+#include "sim/report/html.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
