@@ -3,12 +3,15 @@
 # scenarios with no error on its console, and the DOM it builds has the charts with the
 # expected SVG elements. The report must also be self-contained (no script, stylesheet, font
 # or image fetched from anywhere).
-#   browser_test.sh LAMBDASIM SOURCE_DIR
+#   browser_test.sh LAMBDASIM SOURCE_DIR [SCREENSHOT_DIR]
+# With SCREENSHOT_DIR it also renders report.png (the quickstart report) and timeline.png (a
+# teaching timeline) there: the pictures in README.md come from this (copy them after review).
 # Exit 77 (ctest: skipped) with a clear message when Chromium is not installed; tools/test
 # installs the Debian package `chromium` when it can.
 set -uo pipefail
 bin=$1
 src=$2
+shots=${3:-}
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z $browser ]]; then
   echo "SKIPPED: Chromium is not installed (apt-get install chromium); the HTML report was not checked in a browser"
@@ -80,6 +83,24 @@ if "$bin" sweep "$src/scenarios/quickstart.yaml" --set 'functions.api.memory=256
   fi
 else
   fail "sweep: could not produce or load the HTML: $(head -3 "$tmp/err" "$tmp/log")"
+fi
+# Screenshots for README.md: rendered by Chromium, checked to be PNG images.
+if [[ -n $shots ]]; then
+  mkdir -p "$shots"
+  "$bin" run "$src/scenarios/quickstart.yaml" --format html --output "$tmp/q.html" 2>/dev/null
+  "$bin" trace "$src/scenarios/teaching/2_keep_alive.yaml" --limit 1 \
+    --set functions.report.keep_alive=aws_2021 --timeline "$tmp/t.svg" >/dev/null 2>&1
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --window-size=900,2400 --screenshot="$shots/report.png" "file://$tmp/q.html" >/dev/null 2>&1
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --window-size=1180,420 --screenshot="$shots/timeline.png" "file://$tmp/t.svg" >/dev/null 2>&1
+  for png in report timeline; do
+    if [[ $(head -c 8 "$shots/$png.png" 2>/dev/null | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]; then
+      passed=$((passed + 1))
+    else
+      fail "screenshot $png.png was not rendered"
+    fi
+  done
 fi
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

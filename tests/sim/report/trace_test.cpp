@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -137,4 +138,56 @@ TEST_CASE("Observing a run does not change it", "[trace]") {
   const auto b = lsim::simulate(spec, lsim::test::builtin_registries(), prices, observed);
   CHECK(a.digest == b.digest);
   CHECK(lsim::to_json(a) == lsim::to_json(b));
+}
+
+TEST_CASE("The timeline of a two-function teaching lesson matches its trace, environment by "
+          "environment",
+          "[trace][timeline]") {
+  // Lesson 1 for 10 minutes: two functions, every environment's life in both views.
+  std::string yaml = lsim::test::read_scenario("teaching/1_cold_vs_warm.yaml");
+  yaml.replace(yaml.find("duration: 12h"), 13, "duration: 10m");
+  const lsim::ScenarioSpec spec = load_yaml(yaml);
+  const lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
+                                                         lsim::builtin_price_table_origin());
+  lsim::TraceNarrator narrator(spec, options(0, /*jsonl=*/true));
+  lsim::TimelineRecorder timeline(spec, {});
+  lsim::ObserverList both;
+  both.add(&narrator);
+  both.add(&timeline);
+  lsim::RunOptions ro;
+  ro.observer = &both;
+  (void)lsim::simulate(spec, lsim::test::builtin_registries(), prices, ro);
+  const std::string svg = timeline.svg("lesson 1", lsim::Time{spec.duration});
+
+  // Walk the trace: per environment, its cold starts and whether it was reclaimed in the run.
+  std::map<std::string, int> cold, evicted;
+  for (const std::string& line : lines_of(narrator.text())) {
+    const lsim::test::JsonValue v = lsim::test::parse_json(line);
+    const auto* env = v.find("environment");
+    if (env == nullptr) continue;
+    const std::string step = v.at("step").text;
+    if (step == "start" && v.at("cold").boolean) ++cold[env->text];
+    if (step == "evict" && v.at("t").number <= 600) ++evicted[env->text];
+    cold.emplace(env->text, 0);
+  }
+  REQUIRE(cold.size() >= 2);
+  // Walk the SVG: one lane per environment, with the same marks.
+  for (const auto& [env, n] : cold) {
+    INFO(env);
+    const std::string open = "data-environment=\"" + env + "\"";
+    const auto at = svg.find(open);
+    REQUIRE(at != std::string::npos);
+    const std::string lane = svg.substr(at, svg.find("</g>", at) - at);
+    auto count = [&](const std::string& what) {
+      std::size_t k = 0;
+      for (auto p = lane.find(what); p != std::string::npos; p = lane.find(what, p + 1)) ++k;
+      return k;
+    };
+    CHECK(count("class=\"cold\"") == static_cast<std::size_t>(n));
+    CHECK(count("class=\"evicted\"") == static_cast<std::size_t>(evicted[env]));
+  }
+  std::size_t lanes = 0;
+  for (auto p = svg.find("class=\"lane\""); p != std::string::npos; p = svg.find("class=\"lane\"", p + 1))
+    ++lanes;
+  CHECK(lanes == cold.size());
 }
