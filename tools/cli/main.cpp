@@ -27,6 +27,7 @@
 #include "sim/report/trace.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
+#include "tools/cli/import.hpp"
 
 namespace po = boost::program_options;
 
@@ -59,6 +60,8 @@ commands:
   bill LOGS…          recompute the Billed Duration of CloudWatch REPORT lines and
                       report every line AWS billed differently, with the reason
   trace SCENARIO      narrate a run step by step, one line per invocation (for teaching)
+  import PATH…        turn a trace (Azure Functions 2019 or 2021, or a csv of timestamps)
+                      into a ready-to-run scenario
   help [COMMAND]      show help for a command
 
 options:
@@ -576,6 +579,7 @@ int dispatch(std::vector<std::string> args) {
                   : topic == "schema"   ? kSchemaHelp
                   : topic == "bill"     ? kBillHelp
                   : topic == "trace"    ? kTraceHelp
+                  : topic == "import"   ? lsim::cli::kImportHelp
                                         : kMainHelp);
     return kExitOk;
   }
@@ -585,11 +589,12 @@ int dispatch(std::vector<std::string> args) {
   if (cmd == "schema") return cmd_schema(rest);
   if (cmd == "bill") return cmd_bill(rest);
   if (cmd == "trace") return cmd_trace(rest);
+  if (cmd == "import") return lsim::cli::cmd_import(rest);
   // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
   if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
   std::string msg = fmt::format("unknown command '{}'", cmd);
   const std::string guess =
-      lsim::closest_match(cmd, {"run", "validate", "models", "schema", "bill", "trace", "help"});
+      lsim::closest_match(cmd, {"run", "validate", "models", "schema", "bill", "trace", "import", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }
