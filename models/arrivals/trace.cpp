@@ -401,27 +401,30 @@ std::unique_ptr<ArrivalProcess> make_trace(ParamReader& p, RngStream rng) {
             fmt::format("unknown trace format '{}'; known: csv, azure2019, azure2021", format));
   }
   const bool csv = format == "csv", a19 = format == "azure2019", a21 = format == "azure2021";
-  if (csv) o.function = p.string_or("function", "");
-  if (a19) {
-    o.function = p.string("function");
-    o.owner = p.string_or("owner", "");
-    o.app = p.string_or("app", "");
-    const std::string spread = p.string_or("spread", "uniform");
-    if (spread == "poisson")
-      o.poisson = true;
-    else if (spread != "uniform")
-      p.error("spread", fmt::format("unknown spread '{}'; known: uniform, poisson", spread));
+  // Every selection key is read whatever the format, so that a wrong format is the one error.
+  struct Key {
+    const char* name;
+    std::string* into;
+    bool applies, required;
+  };
+  std::string spread = "uniform";
+  for (const Key& k : {Key{"function", &o.function, csv || a19, a19},
+                       Key{"owner", &o.owner, a19, false}, Key{"app", &o.app, a19 || a21, a21},
+                       Key{"func", &o.func, a21, a21}, Key{"spread", &spread, a19, false}}) {
+    if (!p.has(k.name)) {
+      if (k.required)
+        p.diagnostics().error(p.node().loc, p.path(),
+                              fmt::format("missing required key '{}' (format {})", k.name, format));
+      continue;
+    }
+    *k.into = p.string(k.name);
+    if (!k.applies && (csv || a19 || a21))
+      p.error(k.name, fmt::format("'{}' does not apply to format '{}'", k.name, format));
   }
-  if (a21) {
-    o.app = p.string("app");
-    o.func = p.string("func");
-  }
-  for (const char* key : {"function", "owner", "app", "func", "spread"})
-    if ((csv || a19 || a21) && p.has(key) &&
-        !((csv && std::string_view(key) == "function") ||
-          (a19 && std::string_view(key) != "func") ||
-          (a21 && (std::string_view(key) == "app" || std::string_view(key) == "func"))))
-      p.refuse(key, fmt::format("'{}' does not apply to format '{}'", key, format));
+  if (spread == "poisson")
+    o.poisson = true;
+  else if (spread != "uniform")
+    p.error("spread", fmt::format("unknown spread '{}'; known: uniform, poisson", spread));
   o.time_offset_s = to_seconds(p.duration_or("time_offset", Duration{0}));
   o.start_s = to_seconds(p.duration_or("start", Duration{0}));
   o.loop = p.boolean_or("loop", false);
@@ -470,7 +473,7 @@ void register_trace_arrivals(Registry<ArrivalProcess>& r) {
                     {"start", "duration", "0s", "simulated time added to every arrival"},
                     {"loop", "boolean", "false", "replay the trace again at its end"},
                     {"loop_period", "duration", "the trace's span", "time between loop starts"},
-                    {"reorder_window", "number", "0 (azure2021: 1024)",
+                    {"reorder_window", "integer", "0 (azure2021: 1024)",
                      "rows held to sort starts that are slightly out of order"}},
          .make = make_trace});
 }
