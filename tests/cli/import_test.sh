@@ -70,5 +70,12 @@ check "bad row with its line" 2 "bad.csv:3:1: error: 'abc' is not a time in seco
   import --format csv "$tmp/bad.csv" -o "$tmp/y.yaml"
 [[ ! -e "$tmp/y.yaml" ]] && passed=$((passed + 1)) || { echo "FAIL: output written on error"; failed=$((failed + 1)); }
 
+# A row that goes bad after the first ones stops the run with its line, exit code 2.
+printf 'timestamp\n1\n2\n3x\n' >"$tmp/late.csv"
+printf 'name: late\nduration: 1m\nfunctions:\n  - {name: f, duration: {type: constant, value: 10ms}, cold_start: {type: constant, value: 0ms}}\nworkload:\n  - {function: f, arrivals: {type: trace, format: csv, path: late.csv}}\n' >"$tmp/late.yaml"
+check "late bad row: validate loads the first rows" 0 ": ok: scenario" -- validate "$tmp/late.yaml"
+check "late bad row: the run stops at its line" 2 "late.csv:4:1: error: '3x' is not a time in seconds" -- \
+  run "$tmp/late.yaml"
+
 echo "import tests: $passed passed, $failed failed"
 ((failed == 0))

@@ -4,6 +4,7 @@
 // streaming (a file is read as far as the replay goes, not whole).
 #include <fmt/format.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -95,6 +96,16 @@ TEST_CASE("A csv trace replays exactly its invocations and timestamps", "[models
     // thumbnail: 1, 3, 9 s; the span rounds up to 9 s.
     CHECK(all_us(*a, 7) == std::vector<std::int64_t>{1'000'000, 3'000'000, 9'000'000, 10'000'000,
                                                      12'000'000, 18'000'000, 19'000'000});
+  }
+  SECTION("a gzip file replays the same (recognised by its magic bytes, not its name)") {
+    TempFile f("gz.csv");
+    gzFile gz = gzopen(f.path.c_str(), "wb");
+    REQUIRE(gz != nullptr);
+    const std::string text = "timestamp\n0.5\n2\n";
+    gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(gz);
+    auto a = make_ok(fmt::format("{{type: trace, format: csv, path: {}}}", f.path));
+    CHECK(all_us(*a) == std::vector<std::int64_t>{500'000, 2'000'000});
   }
   SECTION("a relative path is taken from the scenario's folder") {
     Diagnostics d;
