@@ -101,16 +101,21 @@ class TraceArrivals final : public ArrivalProcess {
     for (;;) {
       const std::optional<double> t = next_trace_time();
       if (!t) {
-        if (!o_.loop || pass_count_ == 0) return std::nullopt;
+        // A pass that replayed nothing (every row before time_offset) would loop for ever.
+        if (!o_.loop || pass_replayed_ == 0) return std::nullopt;
         pass_offset_s_ += period();
         open_pass();
         if (o_.format != TraceFormat::Azure2019) fill();
         continue;
       }
-      ++pass_count_;
       last_trace_s_ = *t;
       if (*t < o_.time_offset_s) continue;
       const double at = o_.start_s + pass_offset_s_ + (*t - o_.time_offset_s);
+      if (at < last_at_s_)  // only across passes: rows within one are in order
+        fail(0, fmt::format("loop_period {} s is shorter than the trace's span: the next pass "
+                            "would start before its last arrival",
+                            period()));
+      ++pass_replayed_;
       ++replayed_;
       last_at_s_ = at;
       return Time{to_duration(at)};
@@ -145,7 +150,7 @@ class TraceArrivals final : public ArrivalProcess {
 
   // Opens the file (again, for a loop) and reads its header; azure2019 also finds its row.
   void open_pass() {
-    pass_count_ = 0;
+    pass_replayed_ = 0;
     eof_ = false;
     last_emitted_.reset();
     pending_ = {};
@@ -371,7 +376,7 @@ class TraceArrivals final : public ArrivalProcess {
   double u_prev_ = 0;
   // time keeping
   double pass_offset_s_ = 0;
-  std::uint64_t pass_count_ = 0;
+  std::uint64_t pass_replayed_ = 0;  // arrivals of the current pass
   double last_trace_s_ = 0;
   std::uint64_t replayed_ = 0;
   double last_at_s_ = 0;

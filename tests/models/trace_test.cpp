@@ -97,6 +97,14 @@ TEST_CASE("A csv trace replays exactly its invocations and timestamps", "[models
     CHECK(all_us(*a, 7) == std::vector<std::int64_t>{1'000'000, 3'000'000, 9'000'000, 10'000'000,
                                                      12'000'000, 18'000'000, 19'000'000});
   }
+  SECTION("a loop that replays nothing ends; a loop_period shorter than the trace is an error") {
+    auto none = make_ok(
+        "{type: trace, format: csv, path: csv/timestamps.csv, time_offset: 1h, loop: true}");
+    CHECK_FALSE(none->next(kTimeZero));
+    auto short_loop = make_ok(
+        "{type: trace, format: csv, path: csv/timestamps.csv, loop: true, loop_period: 30s}");
+    CHECK_THROWS_WITH(all_us(*short_loop), Catch::Contains("loop_period 30 s is shorter"));
+  }
   SECTION("a gzip file replays the same (recognised by its magic bytes, not its name)") {
     TempFile f("gz.csv");
     gzFile gz = gzopen(f.path.c_str(), "wb");
