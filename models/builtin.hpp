@@ -22,6 +22,8 @@ void register_mmpp_arrivals(Registry<ArrivalProcess>& r);
 void register_schedule_arrivals(Registry<ArrivalProcess>& r);
 /// Registers both `piecewise` (step profile) and `ramp` (linear profile).
 void register_piecewise_arrivals(Registry<ArrivalProcess>& r);
+/// `trace`: replays a csv, Azure 2019 or Azure 2021 trace file, streamed from disk.
+void register_trace_arrivals(Registry<ArrivalProcess>& r);
 
 // Distributions serve both `duration:` and `cold_start:`.
 void register_constant_distribution(Registry<DurationDistribution>& r);

@@ -13,6 +13,7 @@ void register_builtin_models(Registries& r) {
   register_mmpp_arrivals(r.arrivals);
   register_schedule_arrivals(r.arrivals);
   register_piecewise_arrivals(r.arrivals);
+  register_trace_arrivals(r.arrivals);
   for (Registry<DurationDistribution>* d : {&r.duration, &r.cold_start}) {
     register_constant_distribution(*d);
     register_exponential_distribution(*d);

@@ -132,6 +132,9 @@ TEST_CASE("every registered model is documented and builds from its documented p
              "initial_state: 1}";
     if (t == "schedule") return "{type: schedule, cron: '*/5 * * * *', count: 2}";
     if (t == "piecewise" || t == "ramp") return "{type: " + t + ", points: [[0s, 1/s], [1m, 3/s]]}";
+    if (t == "trace")
+      return "{type: trace, format: csv, path: " LSIM_SOURCE_DIR
+             "/tests/data/traces/csv/timestamps.csv, loop: true, start: 1s}";
     return "{type: " + t + ", rate: 3/s}";
   });
   auto dist = [](const std::string& t) -> std::string {

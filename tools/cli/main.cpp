@@ -30,6 +30,7 @@
 #include "sim/simulation.hpp"
 #include "sim/stats/writers.hpp"
 #include "sim/sweep/sweep.hpp"
+#include "tools/cli/import.hpp"
 
 namespace po = boost::program_options;
 
@@ -65,6 +66,8 @@ commands:
   bill LOGS…          recompute the Billed Duration of CloudWatch REPORT lines and
                       report every line AWS billed differently, with the reason
   trace SCENARIO      narrate a run step by step, one line per invocation (for teaching)
+  import PATH…        turn a trace (Azure Functions 2019 or 2021, or a csv of timestamps)
+                      into a ready-to-run scenario
   help [COMMAND]      show help for a command
 
 options:
@@ -782,6 +785,7 @@ int dispatch(std::vector<std::string> args) {
                   : topic == "schema"   ? kSchemaHelp
                   : topic == "bill"     ? kBillHelp
                   : topic == "trace"    ? kTraceHelp
+                  : topic == "import"   ? lsim::cli::kImportHelp
                                         : kMainHelp);
     return kExitOk;
   }
@@ -793,12 +797,13 @@ int dispatch(std::vector<std::string> args) {
   if (cmd == "schema") return cmd_schema(rest);
   if (cmd == "bill") return cmd_bill(rest);
   if (cmd == "trace") return cmd_trace(rest);
+  if (cmd == "import") return lsim::cli::cmd_import(rest);
   // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
   if (cmd.size() > 5 && (cmd.ends_with(".yaml") || cmd.ends_with(".yml"))) return cmd_run(args);
   std::string msg = fmt::format("unknown command '{}'", cmd);
   const std::string guess =
       lsim::closest_match(cmd, {"run", "sweep", "merge", "validate", "models", "schema", "bill",
-                                "trace", "help"});
+                                "trace", "import", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }

@@ -84,7 +84,7 @@ TEST_CASE("bad scenarios give located messages naming the key path", "[scenario]
       {"type: poisson", "type: poison",
        "s.yaml:10:23: error: workload[0].arrivals.type: unknown arrival process 'poison' (did you "
        "mean 'poisson'?); known: poisson, constant, on_off, diurnal, mmpp, schedule, piecewise, "
-       "ramp\n"},
+       "ramp, trace\n"},
       {"rate: 5/s", "rate: 5",
        "s.yaml:10:38: error: workload[0].arrivals.rate: '5' has no unit (write e.g. 5/s)\n"},
       {"duration: 1h", "duration: 1h\nwarmup: 2h",

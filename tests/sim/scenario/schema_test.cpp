@@ -350,6 +350,9 @@ TEST_CASE("every key the schema lists is accepted by the loader", "[schema]") {
                (a.find("pattern") == nullptr) == (b.find("pattern") == nullptr);
       };
       bool some_set_loads = false;
+      // `trace` reads the file its `path` names, which no generated example names: its
+      // parameters must be known, but no set loads (tests/models/trace_test.cpp loads them).
+      const bool reads_file = model_type(level) == "trace";
       for (const auto& [key, property] : properties.members) {
         for (bool with_siblings : {false, true}) {
           JsonValue s = base_scenario();
@@ -363,13 +366,13 @@ TEST_CASE("every key the schema lists is accepted by the loader", "[schema]") {
           INFO(level.name << " " << model_type(level) << ": " << yaml);
           const std::string errors = loader_errors(yaml);
           CHECK(errors.find("unknown key") == std::string::npos);
-          CHECK(errors.find(level.name + "." + key + ":") == std::string::npos);
+          if (!reads_file) CHECK(errors.find(level.name + "." + key + ":") == std::string::npos);
           CHECK(schema_errors(yaml).empty());
           some_set_loads = some_set_loads || errors.empty();
         }
       }
       INFO(level.name << " " << model_type(level));
-      CHECK(some_set_loads);
+      CHECK((some_set_loads || reads_file));
     }
   }
 }
