@@ -5,24 +5,8 @@
 set -uo pipefail
 bin=$1
 d=$2/tests/data/traces
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME EXPECTED_EXIT EXPECTED_OUTPUT_SUBSTRING -- ARGS...
-  local name=$1 want_rc=$2 want=$3
-  shift 4
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [[ $rc -ne $want_rc ]] || ! grep -qF -- "$want" "$tmp/out" "$tmp/err"; then
-    echo "FAIL: $name: exit $rc (want $want_rc, and '$want'), output:"
-    cat "$tmp/out" "$tmp/err" | head -20
-    failed=$((failed + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # import FORMAT OUT PATHS... then: the schema line, validate, run with the expected total.
 round_trip() {  # round_trip NAME TOTAL_INVOCATIONS -- IMPORT-ARGS...
