@@ -13,6 +13,7 @@
 #include "sim/core/diagnostics.hpp"
 #include "sim/logs/line_reader.hpp"
 #include "sim/stats/cost.hpp"
+#include "sim/stats/writers.hpp"
 
 namespace lsim {
 
@@ -166,35 +167,6 @@ BillingVerdict check_billed_duration(const ReportRecord& r, const BillingAssumpt
 // The report.
 
 namespace {
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        else
-          out += c;
-    }
-  }
-  return out;
-}
 
 std::string csv_field(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);

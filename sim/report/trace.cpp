@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/stats/writers.hpp"
+
 namespace lsim {
 namespace {
 
@@ -55,14 +57,6 @@ const char* kind_name(StepEvent::Kind k) {
   return "?";
 }
 
-std::string json_string(const std::string& s) {
-  std::string q = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
-    q += c;
-  }
-  return q + "\"";
-}
 
 }  // namespace
 
@@ -111,8 +105,8 @@ std::string& TraceNarrator::open_line(std::uint64_t invocation) {
 void TraceNarrator::json_line(const StepEvent& e) {
   std::string j = fmt::format(R"({{"t": {:.6f}, "step": "{}")", to_seconds(e.at), kind_name(e.kind));
   if (e.invocation != 0) j += fmt::format(R"(, "invocation": {})", e.invocation);
-  j += fmt::format(R"(, "version": {})", json_string(names_.unit.at(e.unit)));
-  if (e.alias != kNone) j += fmt::format(R"(, "alias": {})", json_string(names_.alias.at(e.alias)));
+  j += fmt::format(R"(, "version": {})", json_quote(names_.unit.at(e.unit)));
+  if (e.alias != kNone) j += fmt::format(R"(, "alias": {})", json_quote(names_.alias.at(e.alias)));
   if (e.environment != 0) j += fmt::format(R"(, "environment": "e{}")", e.environment);
   if (e.async) j += R"(, "async": true)";
   if (e.provisioned) j += R"(, "provisioned": true)";
@@ -128,7 +122,7 @@ void TraceNarrator::json_line(const StepEvent& e) {
   if (e.kind == StepEvent::Kind::Start)
     j += fmt::format(R"(, "first_in_environment": {})", *e.reason != '\0' ? "true" : "false");
   else if (*e.reason != '\0')
-    j += fmt::format(R"(, "reason": {})", json_string(e.reason));
+    j += fmt::format(R"(, "reason": {})", json_quote(e.reason));
   jsonl_ += j + "}\n";
 }
 

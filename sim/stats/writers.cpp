@@ -39,22 +39,7 @@ class Json {
   void boolean(const std::string& key, bool v) { field(key), out_ += v ? "true" : "false"; }
   std::string str() { return out_ + "\n"; }
 
-  static std::string quote(const std::string& s) {
-    std::string q = "\"";
-    for (unsigned char c : s) {
-      switch (c) {
-        case '"': q += "\\\""; break;
-        case '\\': q += "\\\\"; break;
-        case '\n': q += "\\n"; break;
-        case '\r': q += "\\r"; break;
-        case '\t': q += "\\t"; break;
-        default:
-          if (c < 0x20) q += fmt::format("\\u{:04x}", c);
-          else q += static_cast<char>(c);
-      }
-    }
-    return q + "\"";
-  }
+  static std::string quote(const std::string& s) { return json_quote(s); }
 
  private:
   void newline() {
@@ -219,6 +204,27 @@ std::string money(double v) {
 std::string pct(double v) { return fmt::format("{:.3g}%", 100 * v); }
 
 }  // namespace
+
+std::string json_escape(std::string_view s) {
+  std::string q;
+  q.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': q += "\\\""; break;
+      case '\\': q += "\\\\"; break;
+      case '\n': q += "\\n"; break;
+      case '\r': q += "\\r"; break;
+      case '\t': q += "\\t"; break;
+      default:
+        if (c < 0x20) q += fmt::format("\\u{:04x}", c);
+        else q += ch;
+    }
+  }
+  return q;
+}
+
+std::string json_quote(std::string_view s) { return "\"" + json_escape(s) + "\""; }
 
 std::string to_json(const Summary& s) {
   Json j;

@@ -3,10 +3,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "sim/stats/summary.hpp"
 
 namespace lsim {
+
+/// `s` escaped for the inside of a JSON string (quotes, backslashes, control characters); bytes
+/// from 0x80 up are kept as they are.
+std::string json_escape(std::string_view s);
+/// `s` as a JSON string: json_escape(s) between double quotes.
+std::string json_quote(std::string_view s);
 
 std::string to_table(const Summary& s);
 std::string to_json(const Summary& s);

@@ -46,31 +46,7 @@ std::string num(double v) {
   return fmt::format("{}", v);
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        q += "\\\"";
-        break;
-      case '\\':
-        q += "\\\\";
-        break;
-      case '\n':
-        q += "\\n";
-        break;
-      case '\t':
-        q += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          q += fmt::format("\\u{:04x}", c);
-        else
-          q += static_cast<char>(c);
-    }
-  }
-  return q + "\"";
-}
+std::string quote(const std::string& s) { return json_quote(s); }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -663,16 +639,16 @@ std::vector<PointResult> run_sweep(const PreparedSweep& sweep, const Registries&
     PointResult result;
     std::size_t remaining = 0;
   };
-  std::vector<std::size_t> todo;
+  std::vector<std::size_t> to_run;  // the shard's points not in the journal yet
   for (std::size_t i = 0; i < plan.point_count(); ++i)
-    if (options.shard.owns(i) && !done.count(i)) todo.push_back(i);
-  std::vector<Slot> slots(todo.size());
+    if (options.shard.owns(i) && !done.count(i)) to_run.push_back(i);
+  std::vector<Slot> slots(to_run.size());
   struct Task {
     std::size_t slot, replication;
   };
   std::vector<Task> tasks;
-  for (std::size_t s = 0; s < todo.size(); ++s) {
-    slots[s].result.index = todo[s];
+  for (std::size_t s = 0; s < to_run.size(); ++s) {
+    slots[s].result.index = to_run[s];
     slots[s].result.replications.resize(reps);
     slots[s].remaining = reps;
     for (std::size_t r = 0; r < reps; ++r) tasks.push_back({s, r});
@@ -705,7 +681,7 @@ std::vector<PointResult> run_sweep(const PreparedSweep& sweep, const Registries&
             journal->flush();
           }
           ++points_done;
-          if (options.progress) options.progress(points_done, todo.size());
+          if (options.progress) options.progress(points_done, to_run.size());
         }
       } catch (...) {
         const std::lock_guard<std::mutex> lock(mutex);
