@@ -236,8 +236,9 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
     s.functions.emplace_back(fs.name, std::move(g));
   }
   if (platform.tracks_sources()) {
-    static const char* kTypes[] = {"direct", "function_url", "api_gateway", "s3", "sns",
-                                   "eventbridge"};
+    static const char* kTypes[] = {"direct", "function_url", "api_gateway", "s3",
+                                   "sns",    "eventbridge",  "schedule",    "sqs",
+                                   "kinesis", "dynamodb_stream"};
     for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
       const WorkloadSpec& ws = spec.workloads[w];
       SourceSummary src;
@@ -246,6 +247,30 @@ Summary simulate(const ScenarioSpec& spec, const Registries& registries, const P
       src.type = kTypes[static_cast<int>(ws.source.kind)];
       src.warmer = ws.warmer;
       src.gateway_timeouts = platform.source_gateway_timeouts(w);
+      if (const MappingCollector* mc = platform.mapping_stats(w)) {
+        MappingSummary ms;
+        ms.stream = ws.source.is_stream();
+        ms.arrived = mc->arrived;
+        ms.processed = mc->processed;
+        ms.dead_lettered = mc->dead_lettered;
+        ms.expired = mc->expired;
+        ms.in_flight = mc->in_flight;
+        ms.batches = mc->batches;
+        ms.failed_batches = mc->failed_batches;
+        ms.batch_size_mean = mc->batches == 0 ? 0.0
+                                              : static_cast<double>(mc->batch_records) /
+                                                    static_cast<double>(mc->batches);
+        ms.max_backlog = mc->backlog.max();
+        ms.backlog_mean = mc->backlog.mean();
+        ms.pollers_max = mc->pollers_max;
+        ms.record_age = summarize_latency(mc->record_age, mc->record_age_ms);
+        ms.iterator_age = summarize_latency(mc->iterator_age, mc->iterator_age_ms);
+        ms.series_interval_s = static_cast<double>(mc->series_interval_us) * 1e-6;
+        ms.series_backlog = mc->series_backlog;
+        for (const std::int64_t a : mc->series_age_us)
+          ms.series_age_ms.push_back(static_cast<double>(a) * 1e-3);
+        src.mapping = std::move(ms);
+      }
       src.group = group_from({&platform.source_stats(w)});
       const auto units = platform.source_units(w);
       const auto& part = platform.source_usage(w);

@@ -64,8 +64,22 @@ struct PrewarmReady {
   InstanceSlot slot;
 };
 
+/// Event source mappings (sim/lambda/event_sources.cpp). Lane `lane` (an SQS queue, or one
+/// shard's share of a stream) may form a batch now.
+struct MappingPoll {
+  std::uint32_t lane;
+};
+/// Batch `batch` is due for another invocation (after a throttle, or a stream's retry).
+struct BatchRetry {
+  std::uint32_t batch;
+};
+/// SQS: the visibility timeout of failed batch `batch` ends: its messages are visible again.
+struct BatchVisible {
+  std::uint32_t batch;
+};
+
 using Event = std::variant<InvocationArrived, ExecutionFinished, KeepAliveExpired, AsyncRetry,
                            PcStepDue, PcAllocate, PcReady, PcRecycle, PcTick, PrewarmDue,
-                           PrewarmReady>;
+                           PrewarmReady, MappingPoll, BatchRetry, BatchVisible>;
 
 }  // namespace lsim

@@ -48,6 +48,7 @@ struct Instance {
   std::uint32_t event = kNone;  ///< the async event being executed (kNone: synchronous)
   std::uint64_t invocation = 0;  ///< its arrival number (for observers)
   std::uint32_t source = kNone;  ///< the workload (event source) it came from, when tracked
+  std::uint32_t batch = kNone;   ///< the event source mapping's batch being executed, if any
   Duration billed_restore{0};   ///< SnapStart: the billed part of this start's restore
   // Provisioned concurrency.
   bool provisioned = false;  ///< a provisioned environment (never idle-evicted)

@@ -38,6 +38,12 @@ struct StepEvent {
   Outcome outcome = Outcome::Ok;
   Time until{};
   int attempt = 0;  ///< async: retries so far
+  // Arrive, for an event source mapping's batch: its records (0: not a batch), the lane (SQS
+  // queue or stream shard slot, numbered within the mapping) and its first record's sequence
+  // number in that lane.
+  std::uint32_t records = 0;
+  std::uint32_t lane = 0;
+  std::uint64_t first_record = 0;
   const char* reason = "";
 };
 

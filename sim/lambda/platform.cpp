@@ -159,6 +159,9 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
             stream(fmt::format("fn/{}/workload/{}/overhead", ws.function_name, ws.ordinal)));
     }
     workloads_.push_back(std::move(w));
+    if (ws.source.is_mapping())
+      build_mapping(static_cast<std::uint32_t>(workloads_.size() - 1), ws, registries, diags, seed,
+                    replication);
   }
   if (diags.has_errors()) throw ScenarioError(std::move(diags));
   unreserved_limit_ = std::max<std::int64_t>(0, spec.account_concurrency - reserved_total);
@@ -236,6 +239,7 @@ void Platform::run() {
     f.queue.finish(end);
   }
   for (auto& a : aliases_) a.stats.concurrency.finish(end);
+  finish_mappings();
   total_concurrency_.finish(end);
   total_live_.finish(end);
   total_queue_.finish(end);
@@ -348,6 +352,10 @@ std::uint32_t Platform::route(AliasState& a) {
 void Platform::on(const InvocationArrived& e) {
   const WorkloadState& wl = workloads_[e.workload];
   schedule_next_arrival(e.workload, now_);
+  if (wl.mapping != kNone) [[unlikely]] {
+    mapping_record(e.workload);  // a record for the mapping's queue or stream, not an invocation
+    return;
+  }
   const std::uint32_t alias = wl.alias;
   const std::uint32_t unit = alias == kNone ? wl.unit : route(aliases_[alias]);
   UnitState& u = units_[unit];
@@ -442,6 +450,7 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
   }
   Duration exec = u.duration->sample();
   if (u.duration_scale != 1.0) exec = scale(exec, u.duration_scale);
+  if (current_batch_ != kNone) [[unlikely]] exec += scale(current_extra_, u.duration_scale);
   if (u.first_extra && instances_[slot].first) {
     // First-invocation penalty (JIT warm-up), scaled by CPU share (lambda-facts §8).
     exec += scale(u.first_extra->sample(), u.first_scale);
@@ -487,6 +496,7 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
   inst.event = event;
   inst.invocation = current_invocation_;
   inst.source = current_source_;
+  inst.batch = current_batch_;
   if (current_source_ != kNone && counted) ++sources_[current_source_].stats.counts.started;
   inst.billed_restore = billed_restore;
   if (observer_ != nullptr) [[unlikely]] {
@@ -706,6 +716,10 @@ void Platform::on(const ExecutionFinished& e) {
   set_busy(u, inst.alias, -1);
   inst.first = false;
   if (inst.event != kNone) finish_event(inst.event, inst);
+  // A mapping's poller moves on once the environment is released (so it can reuse it).
+  const std::uint32_t batch = inst.batch;
+  const Outcome outcome = inst.outcome;
+  inst.batch = kNone;
 
   const bool reset = inst.outcome == Outcome::TimedOut || inst.outcome == Outcome::Crashed;
   if (inst.provisioned) {
@@ -738,6 +752,7 @@ void Platform::on(const ExecutionFinished& e) {
   } else {
     release_to_idle(e.slot);
   }
+  if (batch != kNone) [[unlikely]] batch_finished(batch, outcome);
 }
 
 void Platform::release_to_idle(InstanceSlot slot) {

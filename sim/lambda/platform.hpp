@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/core/event_queue.hpp"
+#include "sim/core/ring_buffer.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/lambda/events.hpp"
 #include "sim/lambda/instance.hpp"
@@ -71,6 +72,11 @@ class Platform {
   [[nodiscard]] std::uint64_t source_gateway_timeouts(std::size_t workload) const {
     return sources_[workload].gateway_timeouts;
   }
+  /// Statistics of workload `workload`'s event source mapping (SQS, streams), or nullptr.
+  [[nodiscard]] const MappingCollector* mapping_stats(std::size_t workload) const {
+    const std::uint32_t m = workloads_[workload].mapping;
+    return m == kNone ? nullptr : &mappings_[m].stats;
+  }
   /// Units a source's invocations may run on (its version, or its alias's one or two).
   [[nodiscard]] std::vector<std::uint32_t> source_units(std::size_t workload) const;
   /// Index of the first unit (version) of `function` among all units.
@@ -108,6 +114,9 @@ class Platform {
   void on(const PcTick& e);
   void on(const PrewarmDue& e);
   void on(const PrewarmReady& e);
+  void on(const MappingPoll& e);
+  void on(const BatchRetry& e);
+  void on(const BatchVisible& e);
 
  private:
   enum class EvictReason { Idle, Lifetime, Reset };
@@ -210,6 +219,61 @@ class Platform {
     std::uint32_t alias;  ///< kNone when it names a version
     bool async;
     std::unique_ptr<ArrivalProcess> arrivals;
+    std::uint32_t mapping = kNone;  ///< its event source mapping: arrivals are records
+  };
+
+  /// A record of an event source mapping: an SQS message or a stream record.
+  struct Record {
+    std::int64_t arrived_us = 0;
+    std::uint64_t seq = 0;       ///< arrival order within its lane
+    std::uint32_t receives = 0;  ///< SQS: times received (ApproximateReceiveCount)
+    bool counted = false;        ///< arrived in the measured window
+  };
+
+  /// Where a mapping's records wait in order: an SQS queue (one lane), or one shard (one lane
+  /// per shard and parallelization slot) of a stream.
+  struct Lane {
+    std::uint32_t mapping = 0;
+    RingBuffer<Record> records;
+    std::uint32_t batch = kNone;  ///< streams: the batch in flight (at most one per lane)
+    bool poll_pending = false;
+    Time poll_at{};
+    std::uint64_t next_seq = 0;
+    std::uint64_t last_done_seq = 0;  ///< streams: sequence after the last processed record
+  };
+
+  /// An event source mapping (sim/lambda/event_sources.cpp).
+  struct MappingState {
+    MappingState(const SourceSpec& s, std::uint32_t wl, std::int64_t from_us, std::int64_t to_us)
+        : spec(&s), workload(wl), stats(from_us, to_us) {}
+    const SourceSpec* spec;
+    std::uint32_t workload;
+    std::uint32_t first_lane = 0, lane_count = 1;
+    std::unique_ptr<DurationDistribution> record_duration;
+    std::optional<RngStream> shard_pick;  ///< streams: the shard (partition key) of a record
+    std::int64_t backlog = 0;  ///< records not yet processed, dead-lettered or expired
+    // SQS pollers: batches the mapping may process at once, and those it does.
+    double allowed = 0;
+    std::int64_t limit = 0;
+    std::int64_t active = 0;
+    bool growing = false;
+    Time growth_since{};
+    bool gathering = false;  ///< a batching window is open
+    Time gather_since{};
+    Time hold_growth_until{};  ///< after a throttle, pollers are not added until then
+    std::vector<std::int64_t> series_last;  ///< backlog at each interval's last change
+    MappingCollector stats;
+  };
+
+  /// A batch a mapping took: invoked until it succeeds, is throttled out, or gives up.
+  struct Batch {
+    std::uint32_t mapping = 0;
+    std::uint32_t lane = 0;
+    std::vector<Record> records;  ///< capacity kept when the batch is reused
+    Time received{};
+    std::uint32_t failures = 0;   ///< invocations that ended in an error or timeout
+    std::uint32_t throttles = 0;  ///< consecutive throttled invocations
+    bool live = false;            ///< taken and not yet released
   };
 
   /// An asynchronous event in the function's internal queue (lambda-facts §4).
@@ -274,6 +338,22 @@ class Platform {
   void pc_close_period(UnitState& u, Time at);
   void pc_apply_steps(std::uint32_t unit, bool at_start);
   void pc_count_envs(UnitState& u, std::int64_t delta);
+  // Event source mappings (event_sources.cpp).
+  void build_mapping(std::uint32_t workload, const WorkloadSpec& ws, const Registries& registries,
+                     Diagnostics& diags, std::uint64_t seed, std::uint64_t replication);
+  void mapping_record(std::uint32_t workload);
+  void sqs_poll(MappingState& m);
+  void stream_poll(std::uint32_t lane);
+  void schedule_poll(std::uint32_t lane, Time at);
+  std::uint32_t take_batch(std::uint32_t lane, std::size_t count);
+  void invoke_batch(std::uint32_t batch);
+  void batch_finished(std::uint32_t batch, Outcome outcome);
+  void release_batch(std::uint32_t batch);
+  void set_backlog(MappingState& m, std::int64_t delta);
+  void note_age(MappingState& m, Duration age);
+  /// Records at the front of `lane` past retention (or a stream's max_record_age) leave.
+  void expire_front(Lane& lane, MappingState& m);
+  void finish_mappings();
 
   Time horizon_;
   Time window_from_;
@@ -290,6 +370,13 @@ class Platform {
   std::vector<WorkloadState> workloads_;
   std::vector<AsyncEvent> events_pool_;
   std::vector<SourceState> sources_;  ///< one per workload when track_sources_
+  std::vector<MappingState> mappings_;
+  std::vector<Lane> lanes_;
+  std::vector<Batch> batches_;
+  std::vector<std::uint32_t> free_batches_;
+  std::uint32_t current_batch_ = kNone;  ///< the batch start() is starting
+  Duration current_extra_{0};          ///< per-record time added to that batch's execution
+  std::uint64_t all_records_ = 0, all_records_done_ = 0;  ///< conservation, every record
   bool track_sources_ = false;
   std::uint32_t current_source_ = kNone;  ///< the source start()/throttle() act for
   std::vector<std::uint32_t> free_events_;

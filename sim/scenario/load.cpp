@@ -724,6 +724,23 @@ class Loader {
         continue;
       }
       if (!resolve_target(r, f, qualifier, w)) continue;
+      if (w.source.kind == SourceSpec::Kind::Sqs) {
+        // AWS refuses an SQS mapping whose function timeout exceeds the queue's visibility
+        // timeout ("Creating and configuring an Amazon SQS event source mapping").
+        std::vector<std::size_t> targets;
+        if (w.version) targets.push_back(*w.version);
+        if (w.alias)
+          for (const auto& route : f.aliases[*w.alias].routes) targets.push_back(route.first);
+        for (const std::size_t v : targets)
+          if (f.versions[v].timeout > w.source.visibility_timeout)
+            diags_.error(item.loc, r.path_of("source"),
+                         fmt::format("the function timeout ({}) exceeds the queue's "
+                                     "visibility_timeout ({}): AWS refuses such a mapping (AWS "
+                                     "recommends a visibility timeout of six times the function "
+                                     "timeout)",
+                                     format_duration(f.versions[v].timeout),
+                                     format_duration(w.source.visibility_timeout)));
+      }
       w.function_name = fn;
       w.ordinal = per_function[w.function]++;
       s.workloads.push_back(std::move(w));
@@ -748,24 +765,31 @@ class Loader {
     ParamReader sr(*node, r.path_of("source"), diags_);
     const std::string type = sr.string("type");
     using K = SourceSpec::Kind;
-    const std::pair<const char*, K> kinds[] = {
-        {"direct", K::Direct}, {"function_url", K::FunctionUrl}, {"api_gateway", K::ApiGateway},
-        {"s3", K::S3},         {"sns", K::Sns},                  {"eventbridge", K::EventBridge}};
+    static const std::vector<std::string> kNames = {
+        "direct", "function_url", "api_gateway", "s3", "sns", "eventbridge", "schedule",
+        "sqs", "kinesis", "dynamodb_stream"};
     bool known = false;
-    for (const auto& [n, k] : kinds)
-      if (type == n) w.source.kind = k, known = true;
+    for (std::size_t k = 0; k < kNames.size(); ++k)
+      if (type == kNames[k]) w.source.kind = static_cast<K>(k), known = true;
     if (!known && sr.has("type")) {
-      std::string msg = fmt::format("unknown event source '{}' (known: direct, function_url, "
-                                    "api_gateway, s3, sns, eventbridge; sqs and streams are not "
-                                    "modelled yet)",
-                                    type);
-      const std::string guess = closest_match(
-          type, {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge"});
+      std::string msg = fmt::format("unknown event source '{}' (known: {})", type,
+                                    fmt::join(kNames, ", "));
+      const std::string guess = closest_match(type, kNames);
       if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
       sr.error("type", msg);
     }
+    if (w.source.is_mapping()) {
+      // A mapping's pollers invoke the function synchronously, with batches.
+      if (r.has("invocation"))
+        r.error("invocation", fmt::format("a {} event source mapping invokes synchronously, with "
+                                          "batches: leave out `invocation`", type));
+      w.invocation = InvocationType::Sync;
+      read_mapping(sr, w.source, type);
+      sr.finish();
+      return;
+    }
     const bool async = w.source.kind == K::S3 || w.source.kind == K::Sns ||
-                       w.source.kind == K::EventBridge;
+                       w.source.kind == K::EventBridge || w.source.kind == K::Schedule;
     if (r.has("invocation") && (w.invocation == InvocationType::Async) != async)
       r.error("invocation", fmt::format("a {} source invokes {}chronously", type,
                                         async ? "asyn" : "syn"));
@@ -788,6 +812,86 @@ class Loader {
       }
     }
     sr.finish();
+  }
+
+  // Event source mappings. SQS: Lambda developer guide "Using Lambda with Amazon SQS",
+  // "Configuring scaling behavior for SQS event source mappings" (five concurrent batches, up to
+  // 300 more per minute, at most 1,000; MaximumConcurrency 2–1,000), "Creating and configuring
+  // an Amazon SQS event source mapping" (batch size 1–10,000, default 10, a batching window of at
+  // least 1 s above 10; the function timeout may not exceed the visibility timeout); SQS
+  // developer guide (visibility timeout 0 s–12 h, default 30 s; retention 60 s–14 days, default
+  // 4 days; maxReceiveCount 1–1,000). Streams: "Lambda parameters for Amazon Kinesis Data
+  // Streams event source mappings" and the DynamoDB Streams counterpart (batch size default 100,
+  // at most 10,000 (Kinesis) or 1,000 (DynamoDB); window 0–300 s; ParallelizationFactor 1–10;
+  // MaximumRetryAttempts −1 (infinite) to 10,000; MaximumRecordAgeInSeconds −1 or 60–604,800;
+  // retention 24 h by default).
+  void read_mapping(ParamReader& sr, SourceSpec& src, const std::string& type) {
+    const bool stream = src.is_stream();
+    const bool dynamo = src.kind == SourceSpec::Kind::DynamodbStream;
+    auto count = [&](const std::string& key, std::int64_t def, std::int64_t lo, std::int64_t hi,
+                     const std::string& msg) {
+      const std::int64_t v = sr.integer_or(key, def);
+      sr.check(v >= lo && v <= hi, key, msg);
+      return static_cast<std::uint32_t>(std::clamp(v, lo, hi));
+    };
+    const std::int64_t max_batch = dynamo ? 1000 : 10000;
+    src.batch_size = count("batch_size", stream ? 100 : 10, 1, max_batch,
+                           fmt::format("must be between 1 and {} for {}", max_batch, type));
+    src.batching_window = sr.duration_or("batching_window", Duration{0});
+    sr.check(src.batching_window >= Duration{0} &&
+                 src.batching_window <= std::chrono::seconds(300),
+             "batching_window", "must be between 0s and 300s");
+    if (!stream && src.batch_size > 10 && src.batching_window < std::chrono::seconds(1))
+      sr.error(sr.has("batching_window") ? "batching_window" : "batch_size",
+               "an SQS batch size above 10 needs a batching_window of at least 1s (AWS refuses "
+               "the mapping otherwise)");
+    if (const ConfigNode* d = sr.child("record_duration"); d != nullptr && !d->is_null()) {
+      src.record_duration.node = *d;
+      src.record_duration.path = sr.path_of("record_duration");
+      check_model(reg_.duration, src.record_duration, diags_);
+    }
+    if (!stream) {
+      src.visibility_timeout = sr.duration_or("visibility_timeout", std::chrono::seconds(30));
+      sr.check(src.visibility_timeout >= Duration{0} &&
+                   src.visibility_timeout <= std::chrono::hours(12),
+               "visibility_timeout", "must be between 0s and 12h");
+      src.retention = sr.duration_or("retention", std::chrono::hours(96));
+      sr.check(src.retention >= std::chrono::seconds(60) &&
+                   src.retention <= std::chrono::hours(24 * 14),
+               "retention", "must be between 60s and 14 days (336h)");
+      if (sr.has("max_receive_count"))
+        src.max_receive_count =
+            count("max_receive_count", 0, 1, 1000, "must be between 1 and 1000");
+      if (sr.has("max_concurrency"))
+        src.max_concurrency = count("max_concurrency", 0, 2, 1000, "must be between 2 and 1000");
+      src.max_pollers = count("max_pollers", 1000, 1, 100000, "must be between 1 and 100000");
+      src.initial_pollers = count("initial_pollers", 5, 1, 1000, "must be between 1 and 1000");
+      src.poller_growth_per_minute = sr.number_or("poller_growth_per_minute", 300);
+      sr.check(src.poller_growth_per_minute > 0 && src.poller_growth_per_minute <= 1e6,
+               "poller_growth_per_minute", "must be above 0 and at most 1000000");
+      return;
+    }
+    src.shards = count("shards", 1, 1, 10000, "must be between 1 and 10000");
+    src.parallelization_factor =
+        count("parallelization_factor", 1, 1, 10, "must be between 1 and 10");
+    src.max_retries = sr.integer_or("max_retries", -1);
+    sr.check(src.max_retries >= -1 && src.max_retries <= 10000, "max_retries",
+             "must be -1 (retry until the records expire) or between 0 and 10000");
+    src.max_record_age = sr.optional_duration("max_record_age");
+    if (src.max_record_age)
+      sr.check(*src.max_record_age >= std::chrono::seconds(60) &&
+                   *src.max_record_age <= std::chrono::hours(24 * 7),
+               "max_record_age", "must be between 60s and 7 days (168h); leave it out for no limit");
+    src.retention = sr.duration_or("retention", std::chrono::hours(24));
+    sr.check(src.retention >= std::chrono::hours(24) &&
+                 src.retention <= std::chrono::hours(dynamo ? 24 : 24 * 365),
+             "retention", dynamo ? "DynamoDB Streams keep records for 24h"
+                                 : "must be between 24h and 365 days (8760h)");
+    src.poll_interval = sr.duration_or(
+        "poll_interval", dynamo ? Duration{std::chrono::milliseconds(250)} : std::chrono::seconds(1));
+    sr.check(src.poll_interval >= std::chrono::milliseconds(1) &&
+                 src.poll_interval <= std::chrono::seconds(60),
+             "poll_interval", "must be between 1ms and 60s");
   }
 
   // `qualifier` after "fn:": empty (unqualified: $LATEST), a version number, $LATEST or an alias.

@@ -128,8 +128,36 @@ enum class InvocationType : std::uint8_t { Sync, Async };
 
 /// What triggers a workload's invocations (the event source; see models of issue 7).
 struct SourceSpec {
-  enum class Kind : std::uint8_t { Direct, FunctionUrl, ApiGateway, S3, Sns, EventBridge };
+  enum class Kind : std::uint8_t {
+    Direct, FunctionUrl, ApiGateway, S3, Sns, EventBridge, Schedule, Sqs, Kinesis, DynamodbStream
+  };
   Kind kind = Kind::Direct;
+  /// An event source mapping (sqs, kinesis, dynamodb_stream): the workload's arrivals are
+  /// records (messages) and the mapping invokes the function with batches of them.
+  [[nodiscard]] bool is_mapping() const {
+    return kind == Kind::Sqs || kind == Kind::Kinesis || kind == Kind::DynamodbStream;
+  }
+  [[nodiscard]] bool is_stream() const {
+    return kind == Kind::Kinesis || kind == Kind::DynamodbStream;
+  }
+  // Event source mappings (models/… see sim/lambda/event_sources.cpp for the sources).
+  std::uint32_t batch_size = 10;    ///< records per batch at most (SQS 10, streams 100)
+  Duration batching_window{0};      ///< MaximumBatchingWindowInSeconds
+  ModelSpec record_duration;        ///< time the function spends per record (empty: none)
+  // SQS.
+  Duration visibility_timeout = std::chrono::seconds(30);
+  std::uint32_t max_receive_count = 0;  ///< redrive policy; 0: no dead-letter queue
+  std::uint32_t max_concurrency = 0;    ///< ScalingConfig.MaximumConcurrency; 0: not set
+  std::uint32_t max_pollers = 1000;     ///< concurrent batches a mapping reaches at most
+  std::uint32_t initial_pollers = 5;
+  double poller_growth_per_minute = 300;
+  Duration retention = std::chrono::hours(96);  ///< SQS 4 days; streams 24 h
+  // Kinesis and DynamoDB streams.
+  std::uint32_t shards = 1;
+  std::uint32_t parallelization_factor = 1;
+  std::int64_t max_retries = -1;        ///< MaximumRetryAttempts; -1: until the records expire
+  std::optional<Duration> max_record_age;  ///< MaximumRecordAgeInSeconds; empty: infinite
+  Duration poll_interval = std::chrono::seconds(1);  ///< streams: Kinesis 1 s, DynamoDB 250 ms
   /// API Gateway: the caller gets 504 when the integration takes longer; the function runs on
   /// and is billed (REST APIs: 29 s by default; HTTP APIs: 30 s at most).
   Duration integration_timeout = std::chrono::seconds(29);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "sim/stats/cost.hpp"
 #include "sim/stats/histogram.hpp"
@@ -108,6 +109,32 @@ struct ProvisionedCollector {
     scale_out += o.scale_out;
     scale_in += o.scale_in;
   }
+};
+
+/// An event source mapping (an SQS queue, a Kinesis or DynamoDB stream): records in, batches
+/// out. Counts cover records that arrived in the measured window. Conservation, at the end:
+/// arrived = processed + dead_lettered + expired + in_flight.
+struct MappingCollector {
+  MappingCollector(std::int64_t from_us, std::int64_t to_us) : backlog(from_us, to_us) {}
+  std::uint64_t arrived = 0;
+  std::uint64_t processed = 0;      ///< in a batch that succeeded
+  std::uint64_t dead_lettered = 0;  ///< SQS: moved to the DLQ; streams: discarded after retries
+  std::uint64_t expired = 0;        ///< past the queue's or stream's retention, never processed
+  std::uint64_t in_flight = 0;      ///< still queued or in a batch when the run ended
+  std::uint64_t batches = 0;        ///< batches formed (each invoked until it succeeds or leaves)
+  std::uint64_t batch_records = 0;  ///< records in those batches
+  std::uint64_t failed_batches = 0;  ///< invocations of a batch that ended in an error or timeout
+  TimeWeighted backlog;             ///< records queued, in a batch or awaiting a retry
+  LatencyHistogram record_age;      ///< µs from a record's arrival to its successful processing
+  RunningStats record_age_ms;
+  LatencyHistogram iterator_age;    ///< streams: µs from the batch's last record's arrival to its read
+  RunningStats iterator_age_ms;
+  std::int64_t pollers_max = 0;     ///< SQS: most concurrent batches the mapping allowed
+  /// Over time: per interval, the largest backlog and the largest age seen (SQS: the oldest
+  /// message's age; streams: the iterator age). Fixed size, set before the run.
+  std::int64_t series_interval_us = 0;
+  std::vector<std::int64_t> series_backlog;
+  std::vector<std::int64_t> series_age_us;
 };
 
 /// Statistics of one function over the measured window [warm-up, horizon].

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +79,22 @@ struct NamedGroup {
   GroupSummary group;
 };
 
+/// An event source mapping's records (see MappingCollector).
+struct MappingSummary {
+  bool stream = false;
+  std::uint64_t arrived = 0, processed = 0, dead_lettered = 0, expired = 0, in_flight = 0;
+  std::uint64_t batches = 0, failed_batches = 0;
+  double batch_size_mean = 0;
+  std::int64_t max_backlog = 0;
+  double backlog_mean = 0;
+  std::int64_t pollers_max = 0;  ///< SQS
+  LatencySummary record_age;     ///< ms, arrival to successful processing
+  LatencySummary iterator_age;   ///< ms, streams
+  double series_interval_s = 0;
+  std::vector<std::int64_t> series_backlog;
+  std::vector<double> series_age_ms;
+};
+
 /// A workload seen as an event source: what its callers see, and its share of the bill.
 struct SourceSummary {
   std::string name;
@@ -85,6 +102,7 @@ struct SourceSummary {
   std::string type;    ///< direct, function_url, api_gateway, s3, sns, eventbridge
   bool warmer = false;
   std::uint64_t gateway_timeouts = 0;  ///< API Gateway: 504s (integration timeout exceeded)
+  std::optional<MappingSummary> mapping;  ///< sqs, kinesis, dynamodb_stream
   GroupSummary group;  ///< no environments (they belong to versions)
 };
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 #include <unistd.h>
 
 #include "sim/core/time.hpp"
@@ -37,6 +40,18 @@ class Json {
   void value(const std::string& key, const std::string& v) { field(key), out_ += quote(v); }
   void null_value(const std::string& key) { field(key), out_ += "null"; }
   void boolean(const std::string& key, bool v) { field(key), out_ += v ? "true" : "false"; }
+  /// A list of numbers on one line.
+  template <class T>
+  void numbers(const std::string& key, const std::vector<T>& v) {
+    field(key);
+    out_ += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i != 0) out_ += ", ";
+      if constexpr (std::is_floating_point_v<T>) out_ += num(static_cast<double>(v[i]));
+      else out_ += fmt::format("{}", v[i]);
+    }
+    out_ += ']';
+  }
   std::string str() { return out_ + "\n"; }
 
   static std::string quote(const std::string& s) { return json_quote(s); }
@@ -71,6 +86,28 @@ void latency_json(Json& j, const std::string& key, const LatencySummary& l) {
   j.value("p99", l.p99);
   j.value("p999", l.p999);
   j.value("max", l.max);
+  j.close();
+}
+
+// An event source mapping's records: arrived = processed + dead_lettered + expired + in_flight.
+void mapping_json(Json& j, const MappingSummary& m) {
+  j.value("arrived", m.arrived);
+  j.value("processed", m.processed);
+  j.value("dead_lettered", m.dead_lettered);
+  j.value("expired", m.expired);
+  j.value("in_flight", m.in_flight);
+  j.value("batches", m.batches);
+  j.value("failed_batches", m.failed_batches);
+  j.value("batch_size_mean", m.batch_size_mean);
+  j.value("max_backlog", m.max_backlog);
+  j.value("backlog_mean", m.backlog_mean);
+  if (!m.stream) j.value("pollers_max", m.pollers_max);
+  latency_json(j, "record_age_ms", m.record_age);
+  if (m.stream) latency_json(j, "iterator_age_ms", m.iterator_age);
+  j.open("over_time");
+  j.value("interval_s", m.series_interval_s);
+  j.numbers("backlog_max", m.series_backlog);
+  j.numbers(m.stream ? "iterator_age_max_ms" : "oldest_message_age_max_ms", m.series_age_ms);
   j.close();
 }
 
@@ -256,6 +293,7 @@ std::string to_json(const Summary& s) {
       j.value("type", src.type);
       j.boolean("warmer", src.warmer);
       j.value("gateway_timeouts", src.gateway_timeouts);
+      if (src.mapping) mapping_json(j, *src.mapping);
       group_json(j, src.group, /*environments=*/false);
       j.close();
     }
@@ -379,6 +417,23 @@ std::string to_table(const Summary& s) {
                        g->invocations.spillover, pct(p.spillover_ratio),
                        pct(p.break_even_utilization));
     }
+  }
+  const bool mappings = std::any_of(s.sources.begin(), s.sources.end(),
+                                    [](const SourceSummary& src) { return src.mapping.has_value(); });
+  if (mappings) {
+    std::size_t mw = w;
+    for (const SourceSummary& src : s.sources) mw = std::max(mw, src.name.size());
+    o += fmt::format("\n{:<{}}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}\n",
+                     "queues, streams", mw, "records", "processed", "dead-ltr", "expired",
+                     "in flight", "batches", "backlog", "age p50", "age p99");
+    for (const SourceSummary& src : s.sources) {
+      if (!src.mapping) continue;
+      const MappingSummary& m = *src.mapping;
+      o += fmt::format("{:<{}}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10.1f} {:>10.1f}\n",
+                       src.name, mw, m.arrived, m.processed, m.dead_lettered, m.expired,
+                       m.in_flight, m.batches, m.max_backlog, m.record_age.p50, m.record_age.p99);
+    }
+    o += "  (backlog: the most records waiting at once; age: ms from arrival to processing)\n";
   }
   o += fmt::format("\n{:<{}}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}\n", "environments", w,
                    "conc.mean", "conc.max", "created", "evicted", "peak", "mean idle",

@@ -117,6 +117,15 @@ inline void check_conservation(const Summary& s) {
     for (const auto& src : s.sources) {
       check_conservation(src.group, "source " + src.name);
       sources.merge(src.group.invocations);
+      if (src.mapping) {
+        // Records of a queue or stream: in = processed + dead-lettered + expired + in flight.
+        const MappingSummary& m = *src.mapping;
+        INFO("source " << src.name << ": records " << m.arrived << ", processed " << m.processed
+                       << ", dead-lettered " << m.dead_lettered << ", expired " << m.expired
+                       << ", in flight " << m.in_flight);
+        CHECK(m.arrived == m.processed + m.dead_lettered + m.expired + m.in_flight);
+        CHECK(m.record_age.count == m.processed);
+      }
     }
     CHECK(sources.arrived == s.total.invocations.arrived);
     CHECK(sources.completed == s.total.invocations.completed);

@@ -105,7 +105,10 @@ workload:
 )";
   CHECK_THROWS_WITH(load_yaml(conflict), Catch::Contains("a sns source invokes asynchronously"));
   conflict.replace(conflict.find("source: sns"), 11, "source: sqs");
-  CHECK_THROWS_WITH(load_yaml(conflict), Catch::Contains("sqs and streams are not modelled yet"));
+  CHECK_THROWS_WITH(load_yaml(conflict), Catch::Contains("mapping invokes synchronously, with "
+                                                         "batches: leave out `invocation`"));
+  conflict.replace(conflict.find("source: sqs"), 11, "source: snq");
+  CHECK_THROWS_WITH(load_yaml(conflict), Catch::Contains("did you mean 'sns'?"));
 }
 
 TEST_CASE("A warmer is billed, keeps environments warm and is reported as its own source",
