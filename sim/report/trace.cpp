@@ -109,6 +109,9 @@ void TraceNarrator::json_line(const StepEvent& e) {
   if (e.alias != kNone) j += fmt::format(R"(, "alias": {})", json_quote(names_.alias.at(e.alias)));
   if (e.environment != 0) j += fmt::format(R"(, "environment": "e{}")", e.environment);
   if (e.async) j += R"(, "async": true)";
+  if (e.records > 0)
+    j += fmt::format(R"(, "batch": {{"records": {}, "lane": {}, "first_record": {}, "failures": {}}})",
+                     e.records, e.lane, e.first_record, e.attempt);
   if (e.provisioned) j += R"(, "provisioned": true)";
   if (e.kind == StepEvent::Kind::Start || e.kind == StepEvent::Kind::Finish) {
     j += fmt::format(R"(, "cold": {}, "init_ms": {:.3f}, "exec_ms": {:.3f}, "outcome": "{}")",
@@ -140,6 +143,10 @@ void TraceNarrator::on_step(const StepEvent& e) {
                                   e.alias != kNone ? names_.alias.at(e.alias) : names_.unit.at(e.unit));
       if (e.alias != kNone) t += fmt::format(" → {}", names_.unit.at(e.unit));
       if (e.async) t += " (async event, queued)";
+      if (e.records > 0)
+        t += fmt::format(" (batch of {} record{} from lane {}{})", e.records,
+                         e.records == 1 ? "" : "s", e.lane,
+                         e.attempt > 0 ? fmt::format(", attempt {}", e.attempt + 1) : "");
       open_[e.invocation] = lines_.size();
       add_line(e.at, std::move(t));
       break;

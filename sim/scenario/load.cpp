@@ -733,7 +733,7 @@ class Loader {
           for (const auto& route : f.aliases[*w.alias].routes) targets.push_back(route.first);
         for (const std::size_t v : targets)
           if (f.versions[v].timeout > w.source.visibility_timeout)
-            diags_.error(item.loc, r.path_of("source"),
+            diags_.error(w.source.visibility_loc, r.path_of("source") + ".visibility_timeout",
                          fmt::format("the function timeout ({}) exceeds the queue's "
                                      "visibility_timeout ({}): AWS refuses such a mapping (AWS "
                                      "recommends a visibility timeout of six times the function "
@@ -852,6 +852,7 @@ class Loader {
     }
     if (!stream) {
       src.visibility_timeout = sr.duration_or("visibility_timeout", std::chrono::seconds(30));
+      src.visibility_loc = sr.loc_of("visibility_timeout");
       sr.check(src.visibility_timeout >= Duration{0} &&
                    src.visibility_timeout <= std::chrono::hours(12),
                "visibility_timeout", "must be between 0s and 12h");

@@ -738,9 +738,12 @@ std::string scenario_json_schema(const Registries& registries) {
   // Loader::read_source.
   auto source_schema = [&] {
     Json type = enum_schema("What triggers the invocations: direct or function_url (sync), "
-                            "api_gateway (sync, with its integration timeout), s3, sns or "
-                            "eventbridge (async).",
-                            {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge"});
+                            "api_gateway (sync, with its integration timeout), s3, sns, "
+                            "eventbridge or schedule (async), sqs, kinesis or dynamodb_stream "
+                            "(an event source mapping: the arrivals are records, invoked in "
+                            "batches).",
+                            {"direct", "function_url", "api_gateway", "s3", "sns", "eventbridge",
+                             "schedule", "sqs", "kinesis", "dynamodb_stream"});
     Json full = closed_object(
         "The event source.",
         Json::object(
@@ -752,7 +755,53 @@ std::string scenario_json_schema(const Registries& registries) {
                               true)
                   .add("examples", Json::array({"29s"}))},
              {"overhead", model_schema(registries.duration,
-                                       "API Gateway: latency it adds to each request")}}),
+                                       "API Gateway: latency it adds to each request")},
+             {"batch_size", integer_schema("Mappings: records per batch at most (SQS 1–10000, "
+                                           "default 10; Kinesis 1–10000 and DynamoDB 1–1000, "
+                                           "default 100).",
+                                           1, 10000)},
+             {"batching_window", duration_schema("Mappings: how long a partial batch waits for "
+                                                 "more records (0s–300s, default 0s; SQS needs "
+                                                 "at least 1s above a batch size of 10).")},
+             {"record_duration", model_schema(registries.duration,
+                                              "Mappings: time the function spends per record of "
+                                              "a batch, added to its duration")},
+             {"visibility_timeout", duration_schema("SQS: how long a received message stays "
+                                                    "invisible; a failed batch's messages return "
+                                                    "after it (0s–12h, default 30s; at least the "
+                                                    "function timeout).")},
+             {"retention", duration_schema("SQS: messages are deleted after this (60s–14 days, "
+                                           "default 4 days); streams: records expire (24h "
+                                           "default, Kinesis up to 365 days).")},
+             {"max_receive_count", integer_schema("SQS: receives before a message moves to the "
+                                                  "dead-letter queue (1–1000; absent: no DLQ).",
+                                                  1, 1000)},
+             {"max_concurrency", integer_schema("SQS: the mapping's maximum concurrency, batches "
+                                                "invoked at once (2–1000; absent: not set).",
+                                                2, 1000)},
+             {"max_pollers", integer_schema("SQS: concurrent batches the mapping reaches at most "
+                                            "(default 1000, as documented).",
+                                            1, 100000)},
+             {"initial_pollers", integer_schema("SQS: concurrent batches when messages appear "
+                                                "(default 5, as documented).",
+                                                1, 1000)},
+             {"poller_growth_per_minute",
+              number_schema("SQS: concurrent batches added per minute while messages wait "
+                            "(default 300, as documented).",
+                            0, 1000000)
+                  .add("exclusiveMinimum", 0)},
+             {"shards", integer_schema("Streams: shards (default 1).", 1, 10000)},
+             {"parallelization_factor",
+              integer_schema("Streams: concurrent batches per shard (1–10, default 1).", 1, 10)},
+             {"max_retries", integer_schema("Streams: retries of a failed batch before it is "
+                                            "discarded (-1, the default: until its records "
+                                            "expire).",
+                                            -1, 10000)},
+             {"max_record_age", duration_schema("Streams: older records are discarded, not "
+                                                "processed (60s–7 days; absent: no limit).")},
+             {"poll_interval", duration_schema("Streams: how often an idle shard is read "
+                                               "(Kinesis 1s, DynamoDB 250ms).",
+                                               true)}}),
         Json::array({"type"}));
     Json j = described("The event source: a type name, or a mapping with `type:` and its "
                        "settings (default direct).");

@@ -146,6 +146,7 @@ struct SourceSpec {
   ModelSpec record_duration;        ///< time the function spends per record (empty: none)
   // SQS.
   Duration visibility_timeout = std::chrono::seconds(30);
+  SourceLoc visibility_loc;  ///< where visibility_timeout was written (or the source), for messages
   std::uint32_t max_receive_count = 0;  ///< redrive policy; 0: no dead-letter queue
   std::uint32_t max_concurrency = 0;    ///< ScalingConfig.MaximumConcurrency; 0: not set
   std::uint32_t max_pollers = 1000;     ///< concurrent batches a mapping reaches at most

@@ -328,3 +328,44 @@ TEST_CASE("Event source mapping settings are checked like AWS checks them", "[ma
              Catch::Contains("between 1 and 1000"));
   CHECK(error_of(worker("1m", arrivals, "{ type: sqs, visibility_timeout: 60s }")).empty());
 }
+
+TEST_CASE("The SQS backlog example drains as its comment says", "[mappings]") {
+  const auto s = lsim::test::run_spec(load_yaml(lsim::test::read_scenario("sqs_backlog.yaml")));
+  lsim::test::check_conservation(s);
+  const auto& m = *source(s, "orders").mapping;
+  CHECK(m.arrived == 59'999);  // 1,000/s from 5 min to 6 min: the first one 1 ms after 5 min
+  CHECK(m.in_flight == 0);
+  CHECK(m.pollers_max == 40);
+  CHECK(s.total.invocations.throttled == 0);
+  CHECK(m.max_backlog > 12'000);
+  CHECK(m.max_backlog < 18'000);
+  // A message is dead-lettered when its three receives fail: p = 0.1³ (binomial, 4σ).
+  const double dl = 60'000 * 1e-3;
+  CHECK(std::abs(static_cast<double>(m.dead_lettered) - dl) < 4 * std::sqrt(dl));
+  // First pass drained about 20 s after the export: what is left at 6:30 are the messages of
+  // the ~10 % of batches that failed, waiting out the 2-minute visibility timeout; they come
+  // back, and ~10 % of those again, until all succeed or reach the DLQ.
+  const auto at = [&](double seconds) {
+    return m.series_backlog.at(static_cast<std::size_t>(seconds / m.series_interval_s));
+  };
+  CHECK(at(6 * 60 + 30) > 4'000);
+  CHECK(at(6 * 60 + 30) < 8'000);
+  CHECK(at(10 * 60) < 1'000);
+  CHECK(at(13 * 60) == 0);
+}
+
+TEST_CASE("The Kinesis example falls behind during the campaign and catches up", "[mappings]") {
+  const auto s = lsim::test::run_spec(load_yaml(lsim::test::read_scenario("kinesis_shards.yaml")));
+  lsim::test::check_conservation(s);
+  const auto& m = *source(s, "clicks").mapping;
+  const auto age_at = [&](double seconds) {
+    return m.series_age_ms.at(static_cast<std::size_t>(seconds / m.series_interval_s));
+  };
+  CHECK(age_at(5 * 60) < 1'000);    // keeping up
+  CHECK(age_at(19 * 60) > 60'000);  // minutes behind at the end of the campaign
+  CHECK(age_at(35 * 60) < 1'000);   // caught up
+  CHECK(m.iterator_age.max > 60'000);
+  CHECK(m.dead_lettered + m.expired == 0);
+  // Four shards, one batch each at a time.
+  CHECK(lsim::test::function_summary(s, "clicks").concurrency_max <= 4);
+}
