@@ -47,12 +47,6 @@ Time next_tick(Time t, Duration interval) {
   return from_us((v + i - 1) / i * i);
 }
 
-Duration throttle_backoff(std::uint32_t throttles) {
-  constexpr Duration kFirst = std::chrono::seconds(1);
-  constexpr Duration kMax = std::chrono::minutes(5);
-  return throttles >= 9 ? kMax : std::min(kMax, kFirst * (1 << throttles));
-}
-
 std::int64_t pollers(double allowed) { return static_cast<std::int64_t>(std::floor(allowed + 1e-9)); }
 
 }  // namespace

@@ -23,6 +23,12 @@ Duration scale(Duration d, double factor) {
 
 }  // namespace
 
+Duration throttle_backoff(std::uint32_t throttles) {
+  constexpr Duration kFirst = std::chrono::seconds(1);
+  constexpr Duration kMax = std::chrono::minutes(5);
+  return throttles >= 9 ? kMax : std::min(kMax, kFirst * (1 << throttles));
+}
+
 Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::uint64_t seed,
                    std::uint64_t replication, Date billing_date)
     : horizon_(Time{spec.duration}),
@@ -547,10 +553,7 @@ void Platform::attempt(std::uint32_t event) {
     }
     return;
   }
-  constexpr Duration kFirstBackoff = std::chrono::seconds(1);
-  constexpr Duration kMaxBackoff = std::chrono::minutes(5);
-  const Duration backoff =
-      ev.throttles >= 9 ? kMaxBackoff : std::min(kMaxBackoff, kFirstBackoff * (1 << ev.throttles));
+  const Duration backoff = throttle_backoff(ev.throttles);
   if (ev.throttles < 255) ++ev.throttles;
   if (ev.counted) {
     ++u.stats.async.throttle_retries;

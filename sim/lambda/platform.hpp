@@ -24,6 +24,11 @@
 
 namespace lsim {
 
+/// The wait before an invocation that was throttled is tried again, after `throttles` throttles
+/// in a row: 1 s doubling to 5 min (lambda-facts §3–4, the async queue's backoff; event source
+/// mappings use the same).
+Duration throttle_backoff(std::uint32_t throttles);
+
 /// Runs one replication of a scenario. Not copyable or movable (the idle pools point into it).
 class Platform {
  public:

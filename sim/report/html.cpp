@@ -292,6 +292,31 @@ std::string events_chart(const SeriesRecorder& series) {
   return o + "</svg>\n";
 }
 
+// One line over a mapping's intervals (SourceSummary::mapping->over_time).
+template <class T>
+std::string interval_chart(const std::string& cls, const std::string& label,
+                           const std::vector<T>& values, double interval_s, double scale,
+                           const std::string& axis, const char* color) {
+  std::string o = chart_open(cls, label);
+  double max = 1;
+  for (const T& v : values) max = std::max(max, static_cast<double>(v) * scale);
+  max = nice_step(max * 1.1, 5) * std::ceil(max * 1.1 / nice_step(max * 1.1, 5));
+  o += y_axis(max, axis);
+  o += x_axis_time(0, interval_s * static_cast<double>(values.size()));
+  std::string pts;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double x = kL + (kW - kL - kR) * (static_cast<double>(i) + 0.5) /
+                              static_cast<double>(values.size());
+    pts += fmt::format("{:.1f},{:.1f} ", x,
+                       kH - kB - (kH - kT - kB) * static_cast<double>(values[i]) * scale / max);
+  }
+  o += fmt::format(R"(<polyline class="series" fill="none" stroke="{}" stroke-width="1.5" points="{}"/>)"
+                   "\n",
+                   color, pts);
+  o += legend({{color, label}});
+  return o + "</svg>\n";
+}
+
 struct CostLine {
   const char* name;
   const char* color;
@@ -435,6 +460,25 @@ svg.chart { display: block; margin: 0.5em 0; max-width: 100%; height: auto; }
                      g.invocations.throttled, g.invocations.dropped, g.environments.created,
                      g.environments_peak);
   o += "</table>\n";
+
+  for (const SourceSummary& src : s.sources) {
+    if (!src.mapping) continue;
+    const MappingSummary& m = *src.mapping;
+    o += fmt::format("<h2>Source {} ({})</h2>\n", esc(src.name), esc(src.type));
+    o += fmt::format("<p>{} records: {} processed, {} dead-lettered, {} expired, {} still in flight "
+                     "at the end; {} batches of {:.1f} records on average, {} failed; at most {} "
+                     "records waiting; a record waited {:.0f} ms at the median, {:.0f} ms at the "
+                     "99th percentile, from its arrival to its processing.</p>\n",
+                     m.arrived, m.processed, m.dead_lettered, m.expired, m.in_flight, m.batches,
+                     m.batch_size_mean, m.failed_batches, m.max_backlog, m.record_age.p50,
+                     m.record_age.p99);
+    o += interval_chart("chart-backlog", "records waiting (most per interval)", m.series_backlog,
+                        m.series_interval_s, 1.0, "records", "#2e86de");
+    o += interval_chart("chart-age",
+                        m.stream ? "iterator age (largest per interval)"
+                                 : "age of the oldest message (largest per interval)",
+                        m.series_age_ms, m.series_interval_s, 1e-3, "seconds", "#c0392b");
+  }
 
   o += "<h2>Cost</h2>\n" + cost_chart(s);
   o += "<table class=\"cost\"><tr><th>function</th>";

@@ -101,8 +101,8 @@ class SchemaValidator {
     for (const auto& [keyword, value] : schema.members) {
       if (is_annotation(keyword) || keyword == "type" || keyword == "enum" || keyword == "const" ||
           keyword == "pattern" || keyword == "minimum" || keyword == "maximum" ||
-          keyword == "minItems" || keyword == "maxItems" || keyword == "required" ||
-          keyword == "minProperties" || keyword == "maxProperties") {
+          keyword == "exclusiveMinimum" || keyword == "minItems" || keyword == "maxItems" ||
+          keyword == "required" || keyword == "minProperties" || keyword == "maxProperties") {
         continue;
       } else if (keyword == "items" || keyword == "additionalProperties" ||
                  keyword == "propertyNames") {
@@ -208,6 +208,11 @@ class SchemaValidator {
         if ((t.type == YamlTyped::Type::Integer || t.type == YamlTyped::Type::Number) &&
             !(t.number >= value.number))
           errors.push_back(fmt::format("{}: below the minimum {}", at(path), value.text));
+      } else if (keyword == "exclusiveMinimum") {
+        if ((t.type == YamlTyped::Type::Integer || t.type == YamlTyped::Type::Number) &&
+            !(t.number > value.number))
+          errors.push_back(
+              fmt::format("{}: not above the exclusive minimum {}", at(path), value.text));
       } else if (keyword == "maximum") {
         if ((t.type == YamlTyped::Type::Integer || t.type == YamlTyped::Type::Number) &&
             !(t.number <= value.number))
@@ -230,7 +235,8 @@ class SchemaValidator {
           for (const auto& [key, child] : node.entries)
             if (const JsonValue* pattern = value.find("pattern");
                 pattern != nullptr && !std::regex_search(key, regex(pattern->text)))
-              errors.push_back(fmt::format("{}: key '{}' does not match the pattern", at(path), key));
+              errors.push_back(
+                  fmt::format("{}: key '{}' does not match the pattern", at(path), key));
       } else if (keyword == "items") {
         if (node.is_list())
           for (std::size_t i = 0; i < node.items.size(); ++i)

@@ -43,3 +43,23 @@ TEST_CASE("The HTML report of the quickstart is small, offline and equals the JS
   // The digest ties the page to the run.
   has(json.at("digest").text);
 }
+
+TEST_CASE("The HTML report charts a queue's backlog and message age over time", "[report]") {
+  const std::string text = lsim::test::read_scenario("sqs_backlog.yaml");
+  const lsim::ScenarioSpec spec = lsim::test::load_yaml(text, "sqs_backlog.yaml");
+  const lsim::PriceTable prices = lsim::load_price_table(spec, lsim::builtin_price_table_yaml(),
+                                                         lsim::builtin_price_table_origin());
+  lsim::SeriesRecorder series(spec);
+  lsim::RunOptions ro;
+  ro.seed = spec.seed;
+  ro.observer = &series;
+  const lsim::Summary s = lsim::simulate(spec, lsim::test::builtin_registries(), prices, ro);
+  series.finish();
+  const std::string html = lsim::to_html(s, spec, text, series);
+  const auto& m = *s.sources.at(0).mapping;
+  CHECK(html.find("<h2>Source orders (sqs)</h2>") != std::string::npos);
+  CHECK(html.find("chart-backlog") != std::string::npos);
+  CHECK(html.find("age of the oldest message") != std::string::npos);
+  CHECK(html.find(fmt::format("{} records: {} processed, {} dead-lettered", m.arrived, m.processed,
+                              m.dead_lettered)) != std::string::npos);
+}

@@ -613,6 +613,8 @@ TEST_CASE("values out of the loader's ranges or units are rejected by both", "[s
       {"workload", "function", R"("api:")", false},
       {"workload", "function", R"("api:$LATEST")", true},
       {"workload", "function", R"("api:x y")", false},
+      {"workload", "source", R"({"type": "sqs", "poller_growth_per_minute": 0.5})", true},
+      {"workload", "source", R"({"type": "sqs", "poller_growth_per_minute": 0})", false},
       {"arrivals", "rate", R"("300/min")", true},
       {"arrivals", "rate", R"(0)", true},
       {"arrivals", "rate", R"("5")", false},
