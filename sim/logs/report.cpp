@@ -56,6 +56,73 @@ Date civil_from_days(std::int64_t z) {
   return Date{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)};
 }
 
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm, proleptic Gregorian).
+std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// Microseconds since the epoch of a timestamp token with a time of day: ISO-8601
+/// `YYYY-MM-DD[T ]HH:MM:SS[.digits][Z|+HH:MM|-HH:MM|+HHMM]` (no zone: UTC) or 13-digit epoch
+/// milliseconds. Digits of a fraction past the microsecond are dropped.
+std::optional<std::int64_t> timestamp_epoch_us(std::string_view t) {
+  if (t.size() == 13) {
+    if (auto ms = parse_whole(t, 13)) return *ms * 1000;
+  }
+  if (t.size() < 19 || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+    return std::nullopt;
+  const auto date = parse_date(t.substr(0, 10));
+  const auto hh = parse_whole(t.substr(11, 2), 2);
+  const auto mm = parse_whole(t.substr(14, 2), 2);
+  const auto ss = parse_whole(t.substr(17, 2), 2);
+  if (!date || !hh || !mm || !ss || *hh > 23 || *mm > 59 || *ss > 60) return std::nullopt;
+  std::int64_t us = 0;
+  std::size_t pos = 19;
+  if (pos < t.size() && t[pos] == '.') {
+    ++pos;
+    std::int64_t unit = 100'000;
+    const std::size_t start = pos;
+    for (; pos < t.size() && is_digit(t[pos]); ++pos) {
+      us += (t[pos] - '0') * unit;
+      unit /= 10;
+    }
+    if (pos == start) return std::nullopt;
+  }
+  std::int64_t offset_s = 0;
+  const std::string_view zone = t.substr(pos);
+  if (zone == "Z" || zone.empty()) {
+    offset_s = 0;
+  } else if ((zone[0] == '+' || zone[0] == '-') && (zone.size() == 6 || zone.size() == 5)) {
+    const bool colon = zone.size() == 6;
+    if (colon && zone[3] != ':') return std::nullopt;
+    const auto oh = parse_whole(zone.substr(1, 2), 2);
+    const auto om = parse_whole(zone.substr(colon ? 4 : 3, 2), 2);
+    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
+    offset_s = (*oh * 3600 + *om * 60) * (zone[0] == '+' ? 1 : -1);
+  } else {
+    return std::nullopt;
+  }
+  const std::int64_t days = days_from_civil(date->year, date->month, date->day);
+  const std::int64_t seconds = days * 86'400 + *hh * 3600 + *mm * 60 + *ss - offset_s;
+  return seconds * 1'000'000 + us;
+}
+
+/// The function of a log-group token: `/aws/lambda/NAME` (after anything, e.g. an account id and
+/// a colon); "" for other tokens.
+std::string_view log_group_function(std::string_view token) {
+  constexpr std::string_view kGroup = "/aws/lambda/";
+  const std::size_t at = token.find(kGroup);
+  if (at == std::string_view::npos) return {};
+  std::string_view name = token.substr(at + kGroup.size());
+  if (const std::size_t end = name.find_first_of(":,;|"); end != std::string_view::npos)
+    name = name.substr(0, end);
+  return name;
+}
+
 /// The date of a timestamp token: ISO-8601 (`2024-03-01`, `2024-03-01T12:00:00.000Z`) as
 /// written, or epoch milliseconds (13 digits, UTC).
 std::optional<Date> timestamp_date(std::string_view token) {
@@ -541,18 +608,24 @@ std::string missing_fields(const ReportRecord& r, bool has_duration) {
   return fmt::format("{} line without {}", kind_name(r.kind), list);
 }
 
-void date_from_prefix(std::string_view prefix, ReportRecord& rec) {
+/// Reads the prefix's first timestamp token (date and epoch time; unless `keep_time`, i.e. a JSON
+/// "time" already gave them) and its log group's function name.
+void read_prefix(std::string_view prefix, ReportRecord& rec, bool keep_time = false) {
   std::size_t pos = 0;
+  bool dated = keep_time;
   while (pos < prefix.size()) {
     while (pos < prefix.size() && is_space(prefix[pos])) ++pos;
     const std::size_t start = pos;
     while (pos < prefix.size() && !is_space(prefix[pos])) ++pos;
     const std::string_view tok = prefix.substr(start, pos - start);
     if (tok.empty()) break;
+    if (rec.function_name.empty()) rec.function_name = std::string(log_group_function(tok));
+    if (dated) continue;
     if (auto d = timestamp_date(tok)) {
       rec.date = d;
       rec.timestamp = std::string(tok);
-      return;
+      rec.timestamp_epoch_us = timestamp_epoch_us(tok);
+      dated = true;
     }
   }
 }
@@ -563,7 +636,7 @@ ParsedLine parse_text(std::string_view prefix, std::string_view body, ReportKind
   rec.kind = kind;
   rec.format = ReportFormat::Text;
   rec.line = line_number;
-  date_from_prefix(prefix, rec);
+  read_prefix(prefix, rec);
   TextParser p(body, rec);
   if (std::string err = p.run(); !err.empty())
     return ReportDiagnostic{line_number, fmt::format("{} line: {}", kind_name(kind), err)};
@@ -625,8 +698,11 @@ ParsedLine parse_json(std::string_view prefix, std::string_view text, std::size_
     return ReportDiagnostic{line_number, fmt::format("{}: {}", type, what)};
   };
   rec.timestamp = json_string(root.get("time"));
-  if (!rec.timestamp.empty()) rec.date = timestamp_date(rec.timestamp);
-  if (!rec.date) date_from_prefix(prefix, rec);
+  if (!rec.timestamp.empty()) {
+    rec.date = timestamp_date(rec.timestamp);
+    rec.timestamp_epoch_us = timestamp_epoch_us(rec.timestamp);
+  }
+  read_prefix(prefix, rec, rec.date.has_value());
   const Json* record = root.get("record");
   if (record == nullptr || record->type != Json::Type::Object) return fail("no \"record\" object");
   const Json* metrics = record->get("metrics");
@@ -700,9 +776,11 @@ bool plausible_prefix(std::string_view prefix) {
     while (pos < prefix.size() && is_space(prefix[pos])) ++pos;
     if (pos >= prefix.size()) break;
     bool digit = false;
+    const std::size_t start = pos;
     for (; pos < prefix.size() && !is_space(prefix[pos]); ++pos) {
       if (is_digit(prefix[pos])) digit = true;
     }
+    if (!log_group_function(prefix.substr(start, pos - start)).empty()) digit = true;
     if (!digit || ++tokens > 4) return false;
   }
   return true;

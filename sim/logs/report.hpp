@@ -43,6 +43,14 @@ struct ReportRecord {
   /// its calendar date as written (no time-zone conversion).
   std::string timestamp;
   std::optional<Date> date;
+  /// The same timestamp as microseconds since 1970-01-01T00:00:00Z, when it gives a time of day:
+  /// ISO-8601 with a time (`2024-03-01T12:00:00.123Z`, `…+02:00`; without a zone it is taken as
+  /// UTC, as CloudWatch prints it) or 13-digit epoch milliseconds. A bare date gives none.
+  std::optional<std::int64_t> timestamp_epoch_us;
+  /// The function named by a log group in the prefix: the text after `/aws/lambda/` in a prefix
+  /// token (`/aws/lambda/api`, or Logs Insights' `@log` value `123456789012:/aws/lambda/api`);
+  /// "" when the prefix names none.
+  std::string function_name;
   /// Invoke: Duration. Init: Init Duration. Restore: Restore Duration.
   PrintedMs duration;
   std::optional<std::int64_t> billed_ms;          ///< Invoke: Billed Duration (whole ms)
@@ -81,7 +89,8 @@ using ParsedLine = std::variant<NotAReport, ReportRecord, ReportDiagnostic>;
 /// tools put in front of the message (a timestamp, a log stream name, as `sam logs` and
 /// CloudWatch exports do): at most four white-space separated tokens, each containing a digit,
 /// without quotes or braces (so function output that merely mentions or quotes a REPORT line is
-/// not taken for one). Its first token that looks like an ISO-8601
+/// not taken for one; a token naming a log group, `/aws/lambda/NAME`, needs no digit). Its first
+/// token that looks like an ISO-8601
 /// timestamp (`2024-03-01T12:00:00.000Z`) or epoch milliseconds (13 digits) dates the record.
 /// Fields are `Key: value` pairs separated by tabs or spaces, in any order, a space before a tab
 /// allowed; the XRAY suffix (`XRAY TraceId: … SegmentId: … Sampled: true`) may follow on the same

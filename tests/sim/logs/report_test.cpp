@@ -264,3 +264,44 @@ TEST_CASE("Hostile input never crashes the parser", "[logs]") {
   CHECK(diagnostic("REPORT RequestId: a Duration: " + std::string(5000, '9') + " ms")
             .find("bad number") != std::string::npos);
 }
+
+TEST_CASE("Timestamps give epoch microseconds when they carry a time of day", "[logs]") {
+  const char* body =
+      " REPORT RequestId: a Duration: 1.00 ms Billed Duration: 1 ms Memory Size: 128 MB Max "
+      "Memory Used: 70 MB";
+  auto epoch = [&](const std::string& prefix) { return record(prefix + body).timestamp_epoch_us; };
+  // 2020-12-01T00:00:00Z is 1,606,780,800 s after the epoch.
+  CHECK(epoch("2020-12-01T00:00:00Z") == 1'606'780'800'000'000);
+  CHECK(epoch("2020-12-01T00:00:00.5Z") == 1'606'780'800'500'000);
+  CHECK(epoch("2020-12-01T00:00:01.123456789Z") == 1'606'780'801'123'456);
+  CHECK(epoch("2020-12-01T01:00:00+01:00") == 1'606'780'800'000'000);
+  CHECK(epoch("2020-11-30T23:00:00-0100") == 1'606'780'800'000'000);
+  CHECK(epoch("2023-07-05T10:16:34.686000") == 1'688'552'194'686'000);  // no zone: UTC
+  CHECK(epoch("1606780800123") == 1'606'780'800'123'000);
+  CHECK(epoch("1970-01-01T00:00:00Z") == 0);
+  CHECK(epoch("2024-02-29T12:00:00Z") == 1'709'208'000'000'000);  // a leap day
+  // A bare date dates the line but gives no time; a malformed time gives none either.
+  CHECK_FALSE(epoch("2020-12-01").has_value());
+  CHECK(record(std::string("2020-12-01") + body).date.has_value());
+  CHECK_FALSE(epoch("2020-12-01T25:00:00Z").has_value());
+  CHECK_FALSE(epoch("2020-12-01T00:00:00+1").has_value());
+  // JSON "time".
+  const ReportRecord j = record(
+      R"({"time":"2020-12-01T00:00:02.000Z","type":"platform.report","record":{"requestId":"r",)"
+      R"("metrics":{"durationMs":1.5,"billedDurationMs":2,"memorySizeMB":128,"maxMemoryUsedMB":60}}})");
+  CHECK(j.timestamp_epoch_us == 1'606'780'802'000'000);
+}
+
+TEST_CASE("A log group in the prefix names the function", "[logs]") {
+  const char* body =
+      " REPORT RequestId: a Duration: 1.00 ms Billed Duration: 1 ms Memory Size: 128 MB Max "
+      "Memory Used: 70 MB";
+  CHECK(record(std::string("/aws/lambda/thumbnail") + body).function_name == "thumbnail");
+  const ReportRecord insights =
+      record(std::string("2024-03-01T12:00:00.000Z 123456789012:/aws/lambda/api-v2") + body);
+  CHECK(insights.function_name == "api-v2");
+  CHECK(insights.timestamp_epoch_us.has_value());
+  CHECK(record(std::string("2023/07/05/[$LATEST]374cd7798d2a") + body).function_name.empty());
+  // Other tokens without a digit still make the line function output, not a platform line.
+  CHECK(skipped(std::string("my-function") + body));
+}
