@@ -1,7 +1,7 @@
-// The `lambdasim` command line: run, sweep, merge, validate, models, schema, bill. Parses options with
-// Boost.Program_options, loads and validates the scenario, runs it, and writes the result. Exit
-// codes: 0 ok, 2 bad input (scenario, command line, unreadable or unwritable files), 70 internal
-// error (`bill`: 1 = mismatches).
+// The `lambdasim` command line: run, sweep, merge, validate, models, schema, bill, calibrate.
+// Parses options with Boost.Program_options, loads and validates the scenario, runs it, and writes
+// the result. Exit codes: 0 ok, 2 bad input (scenario, command line, unreadable or unwritable
+// files), 70 internal error (`bill`: 1 = mismatches).
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -23,6 +23,7 @@
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/units.hpp"
 #include "sim/logs/bill.hpp"
+#include "sim/logs/calibrate.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
 #include "sim/report/html.hpp"
@@ -65,6 +66,8 @@ commands:
   schema              print the JSON Schema of scenario files (for editors)
   bill LOGS…          recompute the Billed Duration of CloudWatch REPORT lines and
                       report every line AWS billed differently, with the reason
+  calibrate LOGS…     fit a ready-to-run scenario to CloudWatch REPORT lines: durations
+                      per memory size, memory scaling, cold starts, arrival rate
   trace SCENARIO      narrate a run step by step, one line per invocation (for teaching)
   import PATH…        turn a trace (Azure Functions 2019 or 2021, or a csv of timestamps)
                       into a ready-to-run scenario
@@ -82,6 +85,7 @@ examples:
       --replications 5 --jobs 2 --objective cost --constraint 'p99<=300ms'
   lambdasim validate scenarios/*.yaml
   lambdasim bill exported-logs.txt.gz --runtime python3.12
+  lambdasim calibrate exported-logs.txt.gz --function api --output api.yaml
 
 exit codes: 0 success, 2 bad input (scenario, command line, files), 70 internal error
 )";
@@ -301,6 +305,51 @@ examples:
 
 exit codes: 0 every Billed Duration matches, 1 some do not (listed), 2 bad input (a file that
 cannot be read, a malformed REPORT line with its line number, no REPORT line at all) or usage
+)";
+
+const char* kCalibrateHelp =
+    R"(usage: lambdasim calibrate LOGS... [--function NAME] [--output SCENARIO.yaml]
+
+Turns your own CloudWatch logs into a ready-to-run scenario. Reads CloudWatch Logs lines
+(files, or - for standard input; plain text or gzip), takes every REPORT line, and fits per
+function and per Memory Size:
+
+  duration      lognormal by maximum likelihood (mu, sigma of ln(seconds)), tested with
+                Kolmogorov-Smirnov at 5 % (critical value for parameters estimated from the
+                data, Stephens 1974). If the test rejects it, the measured Durations are used
+                as they are (empirical; at most --max-samples evenly spaced quantiles).
+                The scenario's memory is the size with the most lines.
+  memory        with several sizes: memory_scaling {reference_memory, cpu_bound}, the
+                simulator's own rule duration(m) = duration(ref) x ((1 - c) + c x s(ref)/s(m)),
+                s = min(m/1769MB, 6, 1) vCPUs; c by least squares on the per-size medians'
+                relative errors, clamped to [0, 1]
+  cold_start    the same fit for the Init Durations of cold lines (all sizes pooled)
+  arrivals      poisson at (lines - 1) / (last - first timestamp) when lines carry timestamps
+                (export prefix 2024-03-01T12:00:00.000Z, epoch ms, JSON "time"), and the
+                observed cold-start ratio in a comment; else a placeholder 1/s
+
+Every fit is written as a `#` comment beside its model: sample size, goodness of fit, per-size
+medians against the scaling rule. Timed-out lines are left out of the fits (their Duration is
+the timeout). The output is checked with the scenario loader before it is written; the same
+logs give the same bytes.
+
+A line belongs to the function its prefix names with a log group (/aws/lambda/NAME, e.g. Logs
+Insights' @log column), else to --function.
+
+options:
+  --function NAME       function name for lines without a log group (default: fn)
+  -o, --output PATH     write the scenario to PATH (atomically) instead of standard output
+  --max-samples N       most values an empirical model keeps (default 1000, at least 10)
+  -h, --help            this help
+
+examples:
+  lambdasim calibrate tests/data/calibrate/api.log --function api --output api.yaml
+  lambdasim run api.yaml
+  lambdasim sweep api.yaml --set functions.api.memory=128MB,512MB,1GB,2GB -r 3
+  aws logs tail /aws/lambda/api --since 1h | lambdasim calibrate - --function api -o api.yaml
+
+exit codes: 0 written, 2 bad input (a file that cannot be read, a malformed REPORT line with
+its line number, no REPORT line at all) or usage
 )";
 
 void print_diagnostics(const lsim::Diagnostics& d) {
@@ -760,6 +809,64 @@ int cmd_bill(const std::vector<std::string>& args) {
   return lsim::run_bill(vm["logs"].as<std::vector<std::string>>(), o, prices, std::cout, std::cerr);
 }
 
+int cmd_calibrate(const std::vector<std::string>& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")                   //
+      ("function", po::value<std::string>(), "")     //
+      ("output,o", po::value<std::string>(), "")     //
+      ("max-samples", po::value<std::string>(), "")  //
+      ("logs", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("logs", -1);
+  const auto vm = parse(args, opts, pos, "calibrate");
+  if (vm.count("help")) {
+    std::cout << kCalibrateHelp;
+    return kExitOk;
+  }
+  if (!vm.count("logs"))
+    throw UsageError("calibrate: missing LOGS (try: lambdasim calibrate --help)");
+  lsim::CalibrateOptions o;
+  if (vm.count("function")) {
+    o.function = vm["function"].as<std::string>();
+    if (o.function.empty() || o.function.size() > 64 ||
+        lsim::function_name_from(o.function) != o.function)
+      throw UsageError(fmt::format(
+          "calibrate: --function '{}' is not a function name (1-64 letters, digits, '-', '_')",
+          o.function));
+  }
+  if (vm.count("max-samples")) {
+    const auto n = parse_u64(vm["max-samples"].as<std::string>(), "calibrate", "max-samples");
+    if (n < 10 || n > 100'000) throw UsageError("calibrate: --max-samples must be 10 to 100,000");
+    o.max_empirical_samples = static_cast<std::size_t>(n);
+  }
+  if (vm.count("output")) o.scenario_path = vm["output"].as<std::string>();
+  const auto inputs = vm["logs"].as<std::vector<std::string>>();
+  lsim::CalibrationInput data;
+  if (lsim::read_calibration_input(inputs, o, data, std::cerr) > 0) return kExitBadInput;
+  if (data.records == 0) {
+    std::cerr << fmt::format(
+        "{}: error: no REPORT lines found (expected lines such as `REPORT RequestId: … Duration: "
+        "… Billed Duration: …` or JSON platform.report events)\n",
+        inputs.size() == 1 ? (inputs[0] == "-" ? "<stdin>" : inputs[0]) : "lambdasim calibrate");
+    return kExitBadInput;
+  }
+  const std::string yaml = lsim::calibrated_scenario(data, o);
+  // The output must load: a scenario the loader refuses is a bug of calibrate, not bad input.
+  try {
+    (void)lsim::load_scenario_text(yaml, "<calibrated>", make_registries());
+  } catch (const lsim::ScenarioError& e) {
+    std::string what;
+    for (const auto& d : e.diagnostics().all()) what += "\n  " + lsim::format_diagnostic(d);
+    throw lsim::InternalError("calibrate wrote a scenario the loader refuses:" + what);
+  }
+  write_output(vm, yaml);
+  std::cerr << fmt::format(
+      "lambdasim calibrate: {} REPORT line{} of {} function{}{}\n", data.records,
+      data.records == 1 ? "" : "s", data.functions.size(), data.functions.size() == 1 ? "" : "s",
+      vm.count("output") ? fmt::format(" -> {}", vm["output"].as<std::string>()) : "");
+  return kExitOk;
+}
+
 int dispatch(std::vector<std::string> args) {
   if (args.empty()) {
     std::cout << kMainHelp;
@@ -777,16 +884,17 @@ int dispatch(std::vector<std::string> args) {
   }
   if (cmd == "help") {
     const std::string topic = rest.empty() ? "" : rest[0];
-    std::cout << (topic == "run"        ? kRunHelp
-                  : topic == "sweep"    ? kSweepHelp
-                  : topic == "merge"    ? kMergeHelp
-                  : topic == "validate" ? kValidateHelp
-                  : topic == "models"   ? kModelsHelp
-                  : topic == "schema"   ? kSchemaHelp
-                  : topic == "bill"     ? kBillHelp
-                  : topic == "trace"    ? kTraceHelp
-                  : topic == "import"   ? lsim::cli::kImportHelp
-                                        : kMainHelp);
+    std::cout << (topic == "run"         ? kRunHelp
+                  : topic == "sweep"     ? kSweepHelp
+                  : topic == "merge"     ? kMergeHelp
+                  : topic == "validate"  ? kValidateHelp
+                  : topic == "models"    ? kModelsHelp
+                  : topic == "schema"    ? kSchemaHelp
+                  : topic == "bill"      ? kBillHelp
+                  : topic == "calibrate" ? kCalibrateHelp
+                  : topic == "trace"     ? kTraceHelp
+                  : topic == "import"    ? lsim::cli::kImportHelp
+                                         : kMainHelp);
     return kExitOk;
   }
   if (cmd == "run") return cmd_run(rest);
@@ -796,6 +904,7 @@ int dispatch(std::vector<std::string> args) {
   if (cmd == "models") return cmd_models(rest);
   if (cmd == "schema") return cmd_schema(rest);
   if (cmd == "bill") return cmd_bill(rest);
+  if (cmd == "calibrate") return cmd_calibrate(rest);
   if (cmd == "trace") return cmd_trace(rest);
   if (cmd == "import") return lsim::cli::cmd_import(rest);
   // `lambdasim scenario.yaml` is short for `lambdasim run scenario.yaml`.
@@ -803,7 +912,7 @@ int dispatch(std::vector<std::string> args) {
   std::string msg = fmt::format("unknown command '{}'", cmd);
   const std::string guess =
       lsim::closest_match(cmd, {"run", "sweep", "merge", "validate", "models", "schema", "bill",
-                                "trace", "import", "help"});
+                                "calibrate", "trace", "import", "help"});
   if (!guess.empty()) msg += fmt::format(" (did you mean '{}'?)", guess);
   throw UsageError(msg + "; see lambdasim --help");
 }
