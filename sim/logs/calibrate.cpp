@@ -83,12 +83,11 @@ ModelChoice choose_model(const std::vector<double>& x, std::size_t max_samples) 
 std::string describe(const ModelChoice& c) {
   if (!c.fit) return fmt::format("a single value ({})", human_ms(c.sample_median_s));
   const LognormalFit& f = *c.fit;
-  const std::string lognormal = fmt::format(
+  return fmt::format(
       "lognormal MLE mu {:.4f}, sigma {:.4f} of ln(s) (median {}, p99 {}), n = {}; KS D = "
       "{:.4f} {} {:.4f} (5 % critical value, parameters estimated)",
       f.mu, f.sigma, human_ms(std::exp(f.mu)), human_ms(std::exp(f.mu + kZ99 * f.sigma)), f.n,
       f.ks_d, f.acceptable() ? "<=" : ">", f.ks_critical);
-  return lognormal;
 }
 
 /// The model as YAML at `indent` (the key is written by the caller: "duration:" …).
