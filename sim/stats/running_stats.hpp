@@ -127,7 +127,20 @@ class TimeWeighted {
  private:
   __extension__ using Int128 = __int128;  // __extension__: keeps -Wpedantic quiet
 
+  // The common case inline: a piece [last_, now) inside the window. Then last_ <= to_ and
+  // now > from_ (so the value counts for max()), and the clipped piece is the piece itself, so
+  // this does exactly what advance_general() does.
   void advance(std::int64_t now) {
+    if (now > last_ && last_ >= from_ && now <= to_) [[likely]] {
+      max_ = std::max(max_, current_);
+      area_us_ += static_cast<Int128>(current_) * static_cast<Int128>(now - last_);
+      last_ = now;
+      return;
+    }
+    advance_general(now);
+  }
+
+  [[gnu::noinline]] void advance_general(std::int64_t now) {  // out of line: keeps advance() small
     LSIM_CHECK(now >= last_, "time went backwards: {} after {}", now, last_);
     if (now == last_) return;  // a zero-length piece: no area, and the value is never held
     // current_ was held over [last_, now); it counts for max() iff that meets [from_, to_].
