@@ -3,7 +3,8 @@
 # tests/data/real_memory/mbwilding_lambda_benchmark.csv (each row is one REPORT line's fields;
 # only the request ids and the log-group prefix are made up), one log group per series. The
 # scenario must fit memory_scaling for every series, with cpu_bound near 0 for the
-# network-bound Rust function and well above it for the others, and must validate and run.
+# network-bound Rust function and well above it for the others, and must validate and run; and
+# `lambdasim bill` must reproduce every line's Billed Duration.
 # Usage: calibrate_real_test.sh LAMBDASIM_BINARY SOURCE_DIR
 set -uo pipefail
 bin=$1
@@ -22,6 +23,9 @@ awk -F, 'NR > 1 {
 if [[ $(wc -l <"$tmp/real.log") -eq 800 ]]; then
   passed=$((passed + 1)); else echo "FAIL: expected 800 REPORT lines"; failed=$((failed + 1)); fi
 
+# AWS's arithmetic on the same real lines: every Billed Duration reproduced (measured before
+# 2025-08-01: Init Duration billed only for the custom runtime, rust; bill tries both readings).
+check "real lines bill exactly" 0 "precision, 0 mismatches" -- bill "$tmp/real.log" --date 2023-06-01
 check "real logs calibrate" 0 "800 REPORT lines of 5 functions" -- calibrate "$tmp/real.log" -o "$tmp/real.yaml"
 check "real scenario validates" 0 "ok: scenario 'calibrated', 5 functions, 5 workloads" -- validate "$tmp/real.yaml"
 check "real scenario runs" 0 "latency (ms)" -- run "$tmp/real.yaml" --set duration=10min
