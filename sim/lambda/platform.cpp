@@ -520,8 +520,8 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
     ++u.stats.counts.started;
     if (alias != kNone) ++aliases_[alias].stats.counts.started;
   }
-  queue_.push(now_ + init + exec, static_cast<std::uint8_t>(Phase::Release),
-              ExecutionFinished{slot});
+  queue_.push_in_lane(kExecLane, now_ + init + exec, static_cast<std::uint8_t>(Phase::Release),
+                      ExecutionFinished{slot});
   return Admission::Started;
 }
 
@@ -808,8 +808,8 @@ void Platform::arm_timer(InstanceSlot slot) {
   if (inst.timer_pending && inst.timer_at <= inst.idle_deadline) return;
   inst.timer_pending = true;
   inst.timer_at = inst.idle_deadline;
-  queue_.push(inst.idle_deadline, static_cast<std::uint8_t>(Phase::Expire),
-              KeepAliveExpired{slot});
+  queue_.push_in_lane(kTimerLane, inst.idle_deadline, static_cast<std::uint8_t>(Phase::Expire),
+                      KeepAliveExpired{slot});
 }
 
 void Platform::on(const KeepAliveExpired& e) {
