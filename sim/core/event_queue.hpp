@@ -61,7 +61,7 @@ class EventQueue {
     const Key k = key(e);
     if (l.size == 0) {
       l.front_key = k;
-      source_ = kUnknown;  // a new front: the earliest source may change
+      note(k, static_cast<int>(lane + 1));  // a new front: perhaps the earliest event
     } else if (k < l.back_key) {
       heap_insert(std::move(e));
       return id;
@@ -75,9 +75,9 @@ class EventQueue {
 
   /// Removes and returns the earliest event that is not cancelled.
   std::optional<Due> pop() {
-    const int s = earliest_live();
-    if (s == kNoSource) return std::nullopt;
-    Entry top = take(s);
+    if (!cancelled_.empty()) [[unlikely]] purge_cancelled();
+    if (min_source_ == kNoSource) return std::nullopt;
+    Entry top = take(min_source_);
     return Due{key_of(top), std::move(top.event)};
   }
 
@@ -85,24 +85,19 @@ class EventQueue {
   /// there is none. Two queues' numbers compare in the (time, phase, seq) order, so a caller can
   /// merge queues with one comparison.
   __extension__ unsigned __int128 next_order() {
-    (void)earliest_live();
-    return next_key_;
+    if (!cancelled_.empty()) [[unlikely]] purge_cancelled();
+    return min_key_;
   }
 
   /// Time of the earliest entry (possibly a cancelled one), or nullopt when empty.
   [[nodiscard]] std::optional<Time> next_time() const {
-    Key k{};
-    const int s = earliest(k);
-    if (s == kNoSource) return std::nullopt;
-    return key_of(front(s)).at;
+    if (min_source_ == kNoSource) return std::nullopt;
+    return key_of(front(min_source_)).at;
   }
 
   /// Marks a pending event: it stays queued and pop() skips it. Cancelling an event that already
   /// fired or was cancelled is a bug in the caller. Costs nothing on pop() while none is marked.
-  void cancel(EventId id) {
-    cancelled_.insert(static_cast<std::uint64_t>(id));
-    source_ = kUnknown;
-  }
+  void cancel(EventId id) { cancelled_.insert(static_cast<std::uint64_t>(id)); }
 
   [[nodiscard]] bool empty() const { return size() == cancelled_.size(); }
   /// Entries held, including cancelled ones not yet skipped.
@@ -163,7 +158,6 @@ class EventQueue {
 
   // Sources of events: the heap (0) and the lanes (1 + lane).
   static constexpr int kNoSource = -1;
-  static constexpr int kUnknown = -2;
 
   const Entry& front(int s) const {
     if (s == 0) return heap_.front();
@@ -176,51 +170,38 @@ class EventQueue {
     return l.ring[l.head];
   }
 
-  // The source holding the earliest entry (cancelled or not) and its key in `k`, or kNoSource
-  // (k = kMaxKey). Keys are unique, and no real key is kMaxKey.
-  int earliest(Key& k) const {
-    int best = heap_.empty() ? kNoSource : 0;
-    k = heap_.empty() ? kMaxKey : key(heap_.front());
-    for (std::size_t i = 0; i < Lanes; ++i) {
-      if (lanes_[i].front_key < k) {
-        k = lanes_[i].front_key;
-        best = static_cast<int>(i + 1);
-      }
-    }
-    return best;
-  }
-
-  // The source holding the earliest live entry, after dropping cancelled entries from the fronts.
-  // Remembered (with its key in next_key_) until the next push, cancel or take, so next_order()
-  // followed by pop() searches once.
-  int earliest_live() {
-    if (source_ != kUnknown) return source_;
-    for (;;) {
-      const int s = earliest(next_key_);
-      if (s == kNoSource || cancelled_.empty() ||
-          cancelled_.erase(front(s).order & (kSeqLimit - 1)) == 0) {
-        source_ = s;
-        return s;
-      }
-      drop(s);
+  // The earliest entry (cancelled or not) is kept up to date in (min_key_, min_source_): a push
+  // compares its key with it, a take looks at the heap's top and the lanes' fronts again.
+  void note(Key k, int s) {
+    if (k < min_key_) {
+      min_key_ = k;
+      min_source_ = s;
     }
   }
+  void find_min() {
+    min_key_ = heap_.empty() ? kMaxKey : key(heap_.front());
+    min_source_ = heap_.empty() ? kNoSource : 0;
+    for (std::size_t i = 0; i < Lanes; ++i) note(lanes_[i].front_key, static_cast<int>(i + 1));
+  }
 
-  void drop(int s) {
-    if (s == 0) {
-      remove_top();
-      return;
-    }
-    Lane& l = lanes_[static_cast<std::size_t>(s - 1)];
-    l.head = (l.head + 1) & (l.ring.size() - 1);
-    --l.size;
-    l.front_key = l.size == 0 ? kMaxKey : key(l.ring[l.head]);
+  // Drops cancelled entries while the earliest one is.
+  [[gnu::noinline]] void purge_cancelled() {
+    while (min_source_ != kNoSource &&
+           cancelled_.erase(front(min_source_).order & (kSeqLimit - 1)) != 0)
+      (void)take(min_source_);
   }
 
   Entry take(int s) {
     Entry e = std::move(front(s));
-    drop(s);
-    source_ = kUnknown;
+    if (s == 0) {
+      remove_top();
+    } else {
+      Lane& l = lanes_[static_cast<std::size_t>(s - 1)];
+      l.head = (l.head + 1) & (l.ring.size() - 1);
+      --l.size;
+      l.front_key = l.size == 0 ? kMaxKey : key(l.ring[l.head]);
+    }
+    find_min();
     return e;
   }
 
@@ -233,7 +214,7 @@ class EventQueue {
   }
 
   void heap_insert(Entry e) {
-    source_ = kUnknown;
+    note(key(e), 0);
     // Move the hole up first and write the new entry once, at its final place: storing it at the
     // end and reloading it would stall on store forwarding (measured: ~15 % of a run).
     std::size_t i = heap_.size();
@@ -279,8 +260,8 @@ class EventQueue {
 
   std::vector<Entry> heap_;
   std::array<Lane, Lanes> lanes_;
-  int source_ = kUnknown;  // see earliest_live()
-  Key next_key_ = kMaxKey;
+  Key min_key_ = kMaxKey;        // see note()
+  int min_source_ = kNoSource;
   std::unordered_set<std::uint64_t> cancelled_;
   std::uint64_t next_seq_ = 0;
 };
