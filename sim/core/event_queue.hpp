@@ -89,6 +89,25 @@ class EventQueue {
     return min_key_;
   }
 
+  /// Removes the earliest live event, whose order next_order() just gave, and returns its
+  /// payload: for a loop that merges queues by next_order() and decodes the order with
+  /// key_of_order(). Precondition: an event is pending. Unlike pop(), nothing goes through a
+  /// struct on the stack, whose byte-wide phase store stalled the wide load that copied it
+  /// (perf: ~8 % of a run).
+  Payload pop_payload() {
+    if (!cancelled_.empty()) [[unlikely]] purge_cancelled();
+    LSIM_CHECK(min_source_ != kNoSource, "pop_payload() on an empty queue");
+    Payload event = std::move(front(min_source_).event);
+    drop_front(min_source_);
+    return event;
+  }
+
+  /// The (time, phase, seq) of an order number from next_order().
+  __extension__ static EventKey key_of_order(unsigned __int128 order) {
+    return key_of(Entry{static_cast<std::uint64_t>(order >> 64), static_cast<std::uint64_t>(order),
+                        Payload{}});
+  }
+
   /// Time of the earliest entry (possibly a cancelled one), or nullopt when empty.
   [[nodiscard]] std::optional<Time> next_time() const {
     if (min_source_ == kNoSource) return std::nullopt;
@@ -188,11 +207,17 @@ class EventQueue {
   [[gnu::noinline]] void purge_cancelled() {
     while (min_source_ != kNoSource &&
            cancelled_.erase(front(min_source_).order & (kSeqLimit - 1)) != 0)
-      (void)take(min_source_);
+      drop_front(min_source_);
   }
 
   Entry take(int s) {
     Entry e = std::move(front(s));
+    drop_front(s);
+    return e;
+  }
+
+  // Removes the front of source `s` (the heap or a lane).
+  void drop_front(int s) {
     if (s == 0) {
       remove_top();
     } else {
@@ -202,7 +227,6 @@ class EventQueue {
       l.front_key = l.size == 0 ? kMaxKey : key(l.ring[l.head]);
     }
     find_min();
-    return e;
   }
 
   [[gnu::noinline]] static void grow(Lane& l) {

@@ -216,13 +216,13 @@ void Platform::run() {
     if ((++events_ & 0xFFFFF) == 0 && progress_) [[unlikely]]
       progress_(std::min(1.0, to_seconds(now_) / std::max(1e-9, to_seconds(horizon_))));
     if (arrival_first) {
-      const auto due = arrivals_.pop();
-      advance_to(due->key, due->event.workload);
-      on(due->event);
+      const InvocationArrived arrival = arrivals_.pop_payload();
+      advance_to(arrivals_.key_of_order(arrival_next), arrival.workload);
+      on(arrival);
     } else {
-      const auto due = queue_.pop();
-      advance_to(due->key, due->event.index());
-      std::visit([this](const auto& e) { on(e); }, due->event);
+      const Event event = queue_.pop_payload();
+      advance_to(queue_.key_of_order(platform_next), event.index());
+      std::visit([this](const auto& e) { on(e); }, event);
     }
   }
   // After draining, now_ may lie past the horizon; the collectors clip to their window anyway.
