@@ -195,7 +195,7 @@ std::int64_t Platform::function_peak_queue(std::size_t function) const {
 }
 
 void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
-  const std::optional<Time> next = workloads_[workload].arrivals->next(previous);
+  const OptionalTime next = workloads_[workload].arrivals->next(previous);
   // Nothing arrives at or after the horizon; a process that goes back in time is a model bug.
   if (!next || *next >= horizon_) return;
   LSIM_CHECK(*next >= previous, "arrival process of workload {} went back in time ({} µs after {} µs)",
