@@ -13,7 +13,7 @@ class ConstantArrivals final : public ArrivalProcess {
  public:
   ConstantArrivals(double rate, Duration start, std::optional<Duration> stop)
       : rate_(rate), start_(start), stop_(stop) {}
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     if (rate_ <= 0) return std::nullopt;
     // Arrival k is at start + round(k / rate): computed from k, so rounding never accumulates
     // (above 1,000,000/s several arrivals share a microsecond and are handled in order).

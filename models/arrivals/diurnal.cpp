@@ -33,7 +33,7 @@ class DiurnalArrivals final : public ArrivalProcess {
         max_rate_(rate * (1.0 + amplitude_)),
         rng_(std::move(rng)) {}
 
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     if (rate_ <= 0) return std::nullopt;
     for (;;) {
       t_s_ += rng_.exponential(max_rate_);

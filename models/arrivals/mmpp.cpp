@@ -53,7 +53,7 @@ class MmppArrivals final : public ArrivalProcess {
     }
   }
 
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     // All rates 0: nothing ever arrives (and the chain alone would jump for ever). Otherwise the
     // irreducible chain reaches a state with arrivals, and the loop ends.
     if (silent_) return std::nullopt;

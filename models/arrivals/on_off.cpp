@@ -27,7 +27,7 @@ class OnOffArrivals final : public ArrivalProcess {
   OnOffArrivals(double on_s, double off_s, double rate, bool random, RngStream rng)
       : on_s_(on_s), off_s_(off_s), rate_(rate), random_(random), rng_(std::move(rng)) {}
 
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     if (rate_ <= 0) return std::nullopt;
     if (!random_) {
       // Arrivals form a Poisson process in ON time (the clock that runs only during ON periods):

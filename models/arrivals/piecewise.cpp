@@ -33,7 +33,7 @@ class PiecewiseArrivals final : public ArrivalProcess {
         linear_(linear),
         rng_(std::move(rng)) {}
 
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     double need = rng_.exponential(1.0);  // integrated rate to the next arrival
     const std::size_t last = rates_.size() - 1;
     for (;;) {

@@ -10,7 +10,7 @@ namespace {
 class PoissonArrivals final : public ArrivalProcess {
  public:
   PoissonArrivals(double rate, RngStream rng) : rate_(rate), rng_(std::move(rng)) {}
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     if (rate_ <= 0) return std::nullopt;
     // The process runs in exact (double) time and only its arrival instants are rounded to the
     // microsecond, so rounding never accumulates and rates above 1/µs keep their mean (several

@@ -207,7 +207,7 @@ class ScheduleArrivals final : public ArrivalProcess {
         count_(count),
         mean_rate_(mean_rate) {}
 
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     if (pending_ == 0) {
       if (every_us_ > 0) {
         tick_ = next_tick_;

@@ -97,7 +97,7 @@ class TraceArrivals final : public ArrivalProcess {
     }
   }
 
-  std::optional<Time> next(Time) override {
+  OptionalTime next(Time) override {
     for (;;) {
       const std::optional<double> t = next_trace_time();
       if (!t) {

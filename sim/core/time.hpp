@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace lsim {
 
@@ -22,6 +23,31 @@ using Time = SimClock::time_point;
 
 inline constexpr Time kTimeZero{};
 inline constexpr Time kTimeMax{Duration{std::numeric_limits<std::int64_t>::max() / 2}};
+
+/// A time point or none, like std::optional<Time>, in one 64-bit word (none: the smallest tick
+/// count, never a simulated time), so a function returns it in a register. GCC 12 returns
+/// std::optional<Time> through the stack: a byte store of the flag, then a wide load of it, a
+/// store-forwarding stall on every call (perf: ~4 % of a run, in ArrivalProcess::next()).
+class OptionalTime {
+ public:
+  constexpr OptionalTime() = default;
+  // Implicit conversions, as for std::optional, so models write `return std::nullopt;`.
+  constexpr OptionalTime(std::nullopt_t) {}
+  constexpr OptionalTime(Time t) : t_(t) {}
+  constexpr OptionalTime(const std::optional<Time>& t) : t_(t ? *t : kNoTime) {}
+  [[nodiscard]] constexpr bool has_value() const { return t_ != kNoTime; }
+  constexpr explicit operator bool() const { return has_value(); }
+  /// Precondition: has_value().
+  constexpr const Time& operator*() const { return t_; }
+  constexpr const Time* operator->() const { return &t_; }
+  constexpr operator std::optional<Time>() const {
+    return has_value() ? std::optional<Time>(t_) : std::nullopt;
+  }
+
+ private:
+  static constexpr Time kNoTime{Duration{std::numeric_limits<std::int64_t>::min()}};
+  Time t_ = kNoTime;
+};
 
 /// Seconds (a model's double) to simulated time, rounded to the nearest microsecond (halves
 /// round up). Negative and NaN inputs become 0; values beyond ~126,000 years saturate.

@@ -195,7 +195,7 @@ std::int64_t Platform::function_peak_queue(std::size_t function) const {
 }
 
 void Platform::schedule_next_arrival(std::uint32_t workload, Time previous) {
-  const std::optional<Time> next = workloads_[workload].arrivals->next(previous);
+  const OptionalTime next = workloads_[workload].arrivals->next(previous);
   // Nothing arrives at or after the horizon; a process that goes back in time is a model bug.
   if (!next || *next >= horizon_) return;
   LSIM_CHECK(*next >= previous, "arrival process of workload {} went back in time ({} µs after {} µs)",
@@ -216,13 +216,13 @@ void Platform::run() {
     if ((++events_ & 0xFFFFF) == 0 && progress_) [[unlikely]]
       progress_(std::min(1.0, to_seconds(now_) / std::max(1e-9, to_seconds(horizon_))));
     if (arrival_first) {
-      const auto due = arrivals_.pop();
-      advance_to(due->key, due->event.workload);
-      on(due->event);
+      const InvocationArrived arrival = arrivals_.pop_payload();
+      advance_to(arrivals_.key_of_order(arrival_next), arrival.workload);
+      on(arrival);
     } else {
-      const auto due = queue_.pop();
-      advance_to(due->key, due->event.index());
-      std::visit([this](const auto& e) { on(e); }, due->event);
+      const Event event = queue_.pop_payload();
+      advance_to(queue_.key_of_order(platform_next), event.index());
+      std::visit([this](const auto& e) { on(e); }, event);
     }
   }
   // After draining, now_ may lie past the horizon; the collectors clip to their window anyway.
@@ -520,8 +520,8 @@ Platform::Admission Platform::start(std::uint32_t unit, std::uint32_t alias, boo
     ++u.stats.counts.started;
     if (alias != kNone) ++aliases_[alias].stats.counts.started;
   }
-  queue_.push(now_ + init + exec, static_cast<std::uint8_t>(Phase::Release),
-              ExecutionFinished{slot});
+  queue_.push_in_lane(kExecLane, now_ + init + exec, static_cast<std::uint8_t>(Phase::Release),
+                      ExecutionFinished{slot});
   return Admission::Started;
 }
 
@@ -808,8 +808,8 @@ void Platform::arm_timer(InstanceSlot slot) {
   if (inst.timer_pending && inst.timer_at <= inst.idle_deadline) return;
   inst.timer_pending = true;
   inst.timer_at = inst.idle_deadline;
-  queue_.push(inst.idle_deadline, static_cast<std::uint8_t>(Phase::Expire),
-              KeepAliveExpired{slot});
+  queue_.push_in_lane(kTimerLane, inst.idle_deadline, static_cast<std::uint8_t>(Phase::Expire),
+                      KeepAliveExpired{slot});
 }
 
 void Platform::on(const KeepAliveExpired& e) {

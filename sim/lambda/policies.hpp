@@ -19,7 +19,7 @@ class ArrivalProcess {
   virtual ~ArrivalProcess() = default;
   /// The next arrival, at or after `previous` (the previous arrival, or time zero before the
   /// first one); nullopt when the process has no more arrivals. Called once per arrival, in order.
-  virtual std::optional<Time> next(Time previous) = 0;
+  virtual OptionalTime next(Time previous) = 0;
   /// Long-run mean rate in invocations per second (for reports and sanity checks).
   [[nodiscard]] virtual double mean_rate_per_s() const = 0;
 };

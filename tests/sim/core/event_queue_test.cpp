@@ -48,7 +48,12 @@ TEST_CASE("a cancelled event is skipped and the queue reports empty when only it
   CHECK_FALSE(q.pop());
 }
 
-TEST_CASE("the queue matches a sorted reference under random push, cancel and pop", "[queue]") {
+namespace {
+// Random push, cancel and pop against a naive sorted reference. With lanes, pushes go to a lane
+// half of the time, mostly with that lane's fixed delay (in order, so they stay in the lane) and
+// sometimes with a random one (out of order: the heap takes them).
+template <std::size_t Lanes>
+void shadow_test() {
   struct Ref {
     std::int64_t t;
     std::uint8_t phase;
@@ -57,7 +62,7 @@ TEST_CASE("the queue matches a sorted reference under random push, cancel and po
     bool cancelled;
   };
   std::mt19937_64 rng(12345);
-  EventQueue<int> q;
+  EventQueue<int, Lanes> q;
   std::vector<Ref> ref;
   std::vector<std::pair<lsim::EventId, std::size_t>> pending;  // id, index into ref
   std::uint64_t seq = 0;
@@ -67,9 +72,22 @@ TEST_CASE("the queue matches a sorted reference under random push, cancel and po
     const auto r = rng() % 10;
     if (r < 5) {
       // Times never before `now` (a simulation never schedules into the past); many ties.
-      const std::int64_t t = now + static_cast<std::int64_t>(rng() % 50);
-      const auto phase = static_cast<std::uint8_t>(rng() % 4);
-      const auto id = q.push(at(t), phase, next_value);
+      std::int64_t t = now + static_cast<std::int64_t>(rng() % 50);
+      auto phase = static_cast<std::uint8_t>(rng() % 4);
+      lsim::EventId id{};
+      bool pushed = false;
+      if constexpr (Lanes > 0) {
+        if (rng() % 2 == 0) {
+          const std::size_t lane = rng() % Lanes;
+          if (rng() % 8 != 0) {
+            t = now + 10 + 7 * static_cast<std::int64_t>(lane);  // the lane's fixed delay
+            phase = static_cast<std::uint8_t>(lane % 4);
+          }
+          id = q.push_in_lane(lane, at(t), phase, next_value);
+          pushed = true;
+        }
+      }
+      if (!pushed) id = q.push(at(t), phase, next_value);
       ref.push_back({t, phase, seq++, next_value++, false});
       pending.emplace_back(id, ref.size() - 1);
     } else if (r < 6 && !pending.empty()) {
@@ -114,4 +132,31 @@ TEST_CASE("the queue matches a sorted reference under random push, cancel and po
       }
     }
   }
+}
+}  // namespace
+
+TEST_CASE("the queue matches a sorted reference under random push, cancel and pop", "[queue]") {
+  shadow_test<0>();
+}
+
+TEST_CASE("with FIFO lanes the queue still matches the sorted reference", "[queue]") {
+  shadow_test<1>();
+  shadow_test<3>();
+}
+
+TEST_CASE("events in a lane and in the heap fire in one (time, phase, push) order", "[queue]") {
+  EventQueue<int, 2> q;
+  q.push_in_lane(0, at(5), 0, 1);
+  q.push(at(5), 0, 2);
+  q.push_in_lane(1, at(5), 0, 3);
+  q.push_in_lane(0, at(4), 1, 4);  // before the lane's last: goes to the heap
+  q.push_in_lane(0, at(5), 0, 5);
+  q.push_in_lane(1, at(3), 2, 6);  // heap
+  q.push(at(5), 1, 7);
+  q.push_in_lane(1, at(9), 0, 8);
+  CHECK(q.size() == 8);
+  std::vector<int> order;
+  while (auto d = q.pop()) order.push_back(d->event);
+  CHECK(order == std::vector<int>{6, 4, 1, 2, 3, 5, 7, 8});
+  CHECK(q.empty());
 }
