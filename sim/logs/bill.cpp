@@ -331,31 +331,6 @@ class CsvWriter final : public Writer {
 };
 
 /// Prints a problem with the input as `file:line: error: message`; only the first kMax are shown.
-class Problems {
- public:
-  explicit Problems(std::ostream& err) : err_(err) {}
-  void add(const std::string& file, std::size_t line, const std::string& message) {
-    if (++count_ <= kMax) {
-      err_ << (line > 0 ? fmt::format("{}:{}: error: {}\n", file, line, message)
-                        : fmt::format("{}: error: {}\n", file, message));
-    }
-  }
-  void add(const ScenarioError& e) {
-    for (const Diagnostic& d : e.diagnostics().all()) {
-      if (++count_ <= kMax) err_ << format_diagnostic(d) << '\n';
-    }
-  }
-  void finish() const {
-    if (count_ > kMax) err_ << fmt::format("... and {} more\n", count_ - kMax);
-  }
-  [[nodiscard]] std::uint64_t count() const { return count_; }
-
- private:
-  static constexpr std::uint64_t kMax = 50;
-  std::ostream& err_;
-  std::uint64_t count_ = 0;
-};
-
 /// Adds the line's billed MB-ms to its memory size's usage; false (nothing added) when a sum would
 /// overflow 64 bits, which only absurd input can cause (12-digit durations, 7-digit memory).
 bool add_usage(Totals& t, const ReportRecord& r) {
@@ -389,67 +364,38 @@ int run_bill(const std::vector<std::string>& inputs, const BillOptions& options,
     writer = std::make_unique<TableWriter>(out);
 
   Totals t;
-  Problems problems(err);
+  LogProblems problems(err);
+  LogLineCounts counts;
   writer->begin();
-  std::string line;
-  for (const std::string& input : inputs) {
-    const std::string name = input == "-" ? "<stdin>" : input;
-    ++t.inputs;
-    try {
-      LineReader reader(input);
-      while (reader.next(line)) {
-        ++t.lines;
-        const ParsedLine parsed = parse_report_line(line, reader.line_number());
-        if (reader.truncated() && !std::holds_alternative<NotAReport>(parsed)) {
-          problems.add(name, reader.line_number(),
-                       fmt::format("platform line longer than {} bytes", LineReader::kMaxLine));
-          ++t.malformed;
-          continue;
-        }
-        if (const auto* d = std::get_if<ReportDiagnostic>(&parsed)) {
-          problems.add(name, d->line, d->message);
-          ++t.malformed;
-          continue;
-        }
-        const auto* r = std::get_if<ReportRecord>(&parsed);
-        if (r == nullptr) {
-          ++t.other;
-          continue;
-        }
-        if (r->kind == ReportKind::Init) {
-          ++t.init_reports;
-          continue;
-        }
-        if (r->kind == ReportKind::Restore) {
-          ++t.restore_reports;
-          continue;
-        }
-        if (!add_usage(t, *r)) {
-          problems.add(name, r->line, "Billed Duration x Memory Size overflows the 64-bit total");
-          ++t.malformed;
-          continue;
-        }
-        ++t.records;
-        if (r->init) ++t.with_init;
-        if (r->billed_restore_ms) ++t.with_restore;
-        const BillingVerdict v = check_billed_duration(*r, options.rules);
-        switch (v.outcome) {
-          case BillingVerdict::Outcome::Match:
-            ++t.matched;
-            break;
-          case BillingVerdict::Outcome::MatchWithinPrecision:
-            ++t.within_precision;
-            break;
-          case BillingVerdict::Outcome::Mismatch:
-            ++t.mismatches;
-            break;
-        }
-        writer->record(name, *r, v);
-      }
-    } catch (const ScenarioError& e) {
-      problems.add(e);
+  t.inputs = inputs.size();
+  scan_report_lines(inputs, problems, counts, [&](const std::string& name, const ReportRecord& r) {
+    if (!add_usage(t, r)) {
+      problems.add(name, r.line, "Billed Duration x Memory Size overflows the 64-bit total");
+      ++t.malformed;
+      return;
     }
-  }
+    ++t.records;
+    if (r.init) ++t.with_init;
+    if (r.billed_restore_ms) ++t.with_restore;
+    const BillingVerdict v = check_billed_duration(r, options.rules);
+    switch (v.outcome) {
+      case BillingVerdict::Outcome::Match:
+        ++t.matched;
+        break;
+      case BillingVerdict::Outcome::MatchWithinPrecision:
+        ++t.within_precision;
+        break;
+      case BillingVerdict::Outcome::Mismatch:
+        ++t.mismatches;
+        break;
+    }
+    writer->record(name, r, v);
+  });
+  t.lines = counts.lines;
+  t.init_reports = counts.init_reports;
+  t.restore_reports = counts.restore_reports;
+  t.other = counts.other;
+  t.malformed += counts.malformed;
 
   Priced priced;
   if (!t.usage.empty()) {

@@ -274,88 +274,53 @@ std::string function_name_from(const std::string& log_group) {
 std::uint64_t read_calibration_input(const std::vector<std::string>& inputs,
                                      const CalibrateOptions& options, CalibrationInput& data,
                                      std::ostream& err) {
-  std::uint64_t problems = 0;
-  constexpr std::uint64_t kMaxShown = 50;
-  auto problem = [&](const std::string& file, std::size_t line, const std::string& message) {
-    if (++problems <= kMaxShown)
-      err << (line > 0 ? fmt::format("{}:{}: error: {}\n", file, line, message)
-                       : fmt::format("{}: error: {}\n", file, message));
-  };
-  std::string line;
-  for (const std::string& input : inputs) {
-    data.inputs.push_back(input);
-    const std::string name = input == "-" ? "<stdin>" : input;
-    try {
-      LineReader reader(input);
-      while (reader.next(line)) {
-        ++data.lines;
-        const ParsedLine parsed = parse_report_line(line, reader.line_number());
-        if (reader.truncated() && !std::holds_alternative<NotAReport>(parsed)) {
-          problem(name, reader.line_number(),
-                  fmt::format("platform line longer than {} bytes", LineReader::kMaxLine));
-          continue;
-        }
-        if (const auto* d = std::get_if<ReportDiagnostic>(&parsed)) {
-          problem(name, d->line, d->message);
-          continue;
-        }
-        const auto* r = std::get_if<ReportRecord>(&parsed);
-        if (r == nullptr) {
-          ++data.other;
-          continue;
-        }
-        if (r->kind == ReportKind::Init) {
-          ++data.init_reports;
-          continue;
-        }
-        if (r->kind == ReportKind::Restore) {
-          ++data.restore_reports;
-          continue;
-        }
-        const int mb = *r->memory_mb;
-        if (mb < kMinMemoryMb || mb > kMaxMemoryMb) {
-          problem(name, r->line,
-                  fmt::format("Memory Size {} MB is outside Lambda's 128-10,240 MB", mb));
-          continue;
-        }
-        const std::string group = r->function_name.empty() ? options.function : r->function_name;
-        const std::string fn = function_name_from(group);
-        FunctionSamples& f = data.functions[fn];
-        if (f.records == 0) f.log_group = group;
-        ++data.records;
-        ++f.records;
-        if (r->init) {
-          ++f.cold;
-          f.init_s.push_back(seconds_of(*r->init));
-        }
-        if (r->restore) ++f.restores;
-        if (r->timestamp_epoch_us) {
-          const std::int64_t t = *r->timestamp_epoch_us;
-          f.first_us = f.timed == 0 ? t : std::min(f.first_us, t);
-          f.last_us = f.timed == 0 ? t : std::max(f.last_us, t);
-          ++f.timed;
-        }
-        if (r->status == "timeout") {
-          ++f.timeouts;
-          continue;
-        }
-        if (r->status != "success") ++f.errors;
-        f.durations_s[mb].push_back(seconds_of(r->duration));
-      }
-    } catch (const ScenarioError& e) {
-      for (const Diagnostic& d : e.diagnostics().all()) {
-        if (++problems <= kMaxShown) err << format_diagnostic(d) << '\n';
-      }
+  LogProblems problems(err);
+  LogLineCounts counts;
+  data.inputs.insert(data.inputs.end(), inputs.begin(), inputs.end());
+  scan_report_lines(inputs, problems, counts, [&](const std::string& name, const ReportRecord& r) {
+    const int mb = *r.memory_mb;
+    if (mb < kMinMemoryMb || mb > kMaxMemoryMb) {
+      problems.add(name, r.line,
+                   fmt::format("Memory Size {} MB is outside Lambda's 128-10,240 MB", mb));
+      return;
     }
-  }
+    const std::string group = r.function_name.empty() ? options.function : r.function_name;
+    const std::string fn = function_name_from(group);
+    FunctionSamples& f = data.functions[fn];
+    if (f.records == 0) f.log_group = group;
+    ++data.records;
+    ++f.records;
+    if (r.init) {
+      ++f.cold;
+      f.init_s.push_back(seconds_of(*r.init));
+    }
+    if (r.restore) ++f.restores;
+    if (r.timestamp_epoch_us) {
+      const std::int64_t t = *r.timestamp_epoch_us;
+      f.first_us = f.timed == 0 ? t : std::min(f.first_us, t);
+      f.last_us = f.timed == 0 ? t : std::max(f.last_us, t);
+      ++f.timed;
+    }
+    if (r.status == "timeout") {
+      ++f.timeouts;
+      return;
+    }
+    if (r.status != "success") ++f.errors;
+    f.durations_s[mb].push_back(seconds_of(r.duration));
+  });
+  data.lines += counts.lines;
+  data.init_reports += counts.init_reports;
+  data.restore_reports += counts.restore_reports;
+  data.other += counts.other;
   // A function whose every line timed out has nothing to fit.
   for (const auto& [fn, f] : data.functions) {
     if (f.durations_s.empty())
-      problem(fn, 0,
-              fmt::format("every REPORT line of function '{}' timed out: no Duration to fit", fn));
+      problems.add(
+          fn, 0,
+          fmt::format("every REPORT line of function '{}' timed out: no Duration to fit", fn));
   }
-  if (problems > kMaxShown) err << fmt::format("... and {} more\n", problems - kMaxShown);
-  return problems;
+  problems.finish();
+  return problems.count();
 }
 
 std::string calibrated_scenario(const CalibrationInput& data, const CalibrateOptions& options) {

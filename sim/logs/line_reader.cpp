@@ -10,6 +10,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ostream>
+#include <variant>
 
 #include "sim/core/diagnostics.hpp"
 
@@ -114,6 +116,61 @@ bool LineReader::next(std::string& line) {
   if (!got_any) return false;
   ++line_number_;
   return true;
+}
+
+void LogProblems::add(const std::string& file, std::size_t line, const std::string& message) {
+  if (++count_ <= kMaxShown)
+    err_ << (line > 0 ? fmt::format("{}:{}: error: {}\n", file, line, message)
+                      : fmt::format("{}: error: {}\n", file, message));
+}
+
+void LogProblems::add(const ScenarioError& e) {
+  for (const Diagnostic& d : e.diagnostics().all())
+    if (++count_ <= kMaxShown) err_ << format_diagnostic(d) << '\n';
+}
+
+void LogProblems::finish() const {
+  if (count_ > kMaxShown) err_ << fmt::format("... and {} more\n", count_ - kMaxShown);
+}
+
+void scan_report_lines(const std::vector<std::string>& inputs, LogProblems& problems,
+                       LogLineCounts& counts,
+                       const std::function<void(const std::string& input_name,
+                                                const ReportRecord& record)>& on_report) {
+  std::string line;
+  for (const std::string& input : inputs) {
+    const std::string name = input == "-" ? "<stdin>" : input;
+    try {
+      LineReader reader(input);
+      while (reader.next(line)) {
+        ++counts.lines;
+        const ParsedLine parsed = parse_report_line(line, reader.line_number());
+        if (reader.truncated() && !std::holds_alternative<NotAReport>(parsed)) {
+          problems.add(name, reader.line_number(),
+                       fmt::format("platform line longer than {} bytes", LineReader::kMaxLine));
+          ++counts.malformed;
+          continue;
+        }
+        if (const auto* d = std::get_if<ReportDiagnostic>(&parsed)) {
+          problems.add(name, d->line, d->message);
+          ++counts.malformed;
+          continue;
+        }
+        const auto* r = std::get_if<ReportRecord>(&parsed);
+        if (r == nullptr) {
+          ++counts.other;
+        } else if (r->kind == ReportKind::Init) {
+          ++counts.init_reports;
+        } else if (r->kind == ReportKind::Restore) {
+          ++counts.restore_reports;
+        } else {
+          on_report(name, *r);
+        }
+      }
+    } catch (const ScenarioError& e) {
+      problems.add(e);
+    }
+  }
 }
 
 }  // namespace lsim

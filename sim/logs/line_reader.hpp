@@ -1,10 +1,16 @@
 // Reads a log file line by line in bounded memory: plain text or gzip (as CloudWatch Logs exports
-// to S3 are written), from a path or from standard input ("-").
+// to S3 are written), from a path or from standard input ("-"); and the loop over the REPORT
+// records of several inputs that `lambdasim bill` and `lambdasim calibrate` share.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
+
+#include "sim/logs/report.hpp"
 
 namespace lsim {
 
@@ -49,5 +55,43 @@ class LineReader {
   std::size_t begin_ = 0;  // unread bytes are buffer_[begin_, end_)
   std::size_t end_ = 0;
 };
+
+class ScenarioError;
+
+/// Errors found in log inputs, printed to `err` as `file:line: error: message` (`file: error:`
+/// without a line), the first 50 of them; finish() then says how many more there were.
+class LogProblems {
+ public:
+  explicit LogProblems(std::ostream& err) : err_(err) {}
+  void add(const std::string& file, std::size_t line, const std::string& message);
+  /// Every diagnostic of an input that could not be read (see LineReader).
+  void add(const ScenarioError& e);
+  void finish() const;
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+
+ private:
+  static constexpr std::uint64_t kMaxShown = 50;
+  std::ostream& err_;
+  std::uint64_t count_ = 0;
+};
+
+/// What scan_report_lines() saw besides the REPORT records it handed on.
+struct LogLineCounts {
+  std::uint64_t lines = 0;
+  std::uint64_t init_reports = 0;     ///< INIT_REPORT lines
+  std::uint64_t restore_reports = 0;  ///< RESTORE_REPORT lines
+  std::uint64_t other = 0;            ///< not a platform line
+  std::uint64_t malformed = 0;        ///< a platform line too long or not understood
+};
+
+/// Reads every input (a path or "-"; plain or gzip) line by line and calls
+/// `on_report(input_name, record)` for each REPORT record (an invocation), in order. A platform
+/// line longer than LineReader::kMaxLine or not understood is a problem (and malformed); an
+/// input that cannot be read is a problem, and the next input is read. `input_name` is the
+/// path, or "<stdin>" for "-".
+void scan_report_lines(const std::vector<std::string>& inputs, LogProblems& problems,
+                       LogLineCounts& counts,
+                       const std::function<void(const std::string& input_name,
+                                                const ReportRecord& record)>& on_report);
 
 }  // namespace lsim
