@@ -104,7 +104,8 @@ Platform::Platform(const ScenarioSpec& spec, const Registries& registries, std::
       // A SnapStart restore is not INIT: it is billed as Billed Restore Duration instead.
       u.init_billed = !u.snapstart && init_is_billed(billing_date, vs.runtime, vs.package_type);
       if (const MemoryScaling& ms = vs.memory_scaling; ms.reference_mb > 0) {
-        u.duration_scale = duration_scale(vs.memory_mb, ms.reference_mb, ms.cpu_bound, ms.threads);
+        u.duration_scale = duration_scale(vs.memory_mb, ms.reference_mb, ms.cpu_bound, ms.threads,
+                                          ms.exponent);
         if (ms.cold_start) u.cold_start_scale = u.duration_scale;
       }
       if (vs.provisioned.kind != ProvisionedSpec::Kind::None) {

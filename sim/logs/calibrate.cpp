@@ -161,17 +161,22 @@ void write_function(const std::string& name, const FunctionSamples& f,
   if (f.durations_s.size() > 1) {
     std::vector<SizeMedian> medians;
     for (const auto& [mb, c] : choices) medians.push_back({mb, c.sample_median_s, c.n});
-    const MemoryScalingFit fit = fit_memory_scaling(medians, ref, r.median_s);
+    const MemoryScalingFit fit =
+        fit_memory_scaling(medians, ref, r.median_s, 1.0, options.memory_exponent);
     if (fit.identifiable) {
       out += fmt::format(
           "    # memory_scaling: duration(m) = duration({}MB) x ((1 - cpu_bound) + cpu_bound x "
-          "s({}MB)/s(m)), s = min(m/1769MB, 6, threads = 1) vCPUs; cpu_bound by least squares "
-          "on the relative errors of the per-size medians, through the {}MB model's median {}: "
-          "{:.4f}{}; rms error {}, max {}\n",
-          ref, ref, ref, human_ms(r.median_s), fit.cpu_bound,
+          "(s({}MB)/s(m))^exponent), s = min(m/1769MB, 6, threads = 1) vCPUs; {} by least "
+          "squares on the relative errors of the per-size medians, through the {}MB model's "
+          "median {}: cpu_bound {:.4f}{}, exponent {:.3f}{}; rms error {}, max {}\n",
+          ref, ref, fit.exponent_fitted ? "cpu_bound and exponent" : "cpu_bound", ref,
+          human_ms(r.median_s), fit.cpu_bound,
           fit.unclamped_cpu_bound != fit.cpu_bound
               ? fmt::format(" (clamped to [0, 1] from {:.4f})", fit.unclamped_cpu_bound)
               : "",
+          fit.exponent,
+          fit.exponent_fitted ? " (searched in [0.25, 4]; 1 = time proportional to 1/vCPUs)"
+                              : " (given)",
           percent(fit.rms_relative_error), percent(fit.max_relative_error));
     } else {
       out += fmt::format(
@@ -179,9 +184,12 @@ void write_function(const std::string& name, const FunctionSamples& f,
           "1769MB for single-threaded code), so the sizes cannot tell how CPU-bound it is\n",
           ref);
     }
+    // The scenario prints cpu_bound with 4 decimals: predict with what it will read.
+    const double cpu_bound = std::round(fit.cpu_bound * 1e4) / 1e4;
     out += "    # per size: measured median -> the scenario's median at that memory; fit\n";
     for (const auto& [mb, c] : choices) {
-      const double scale = fit.identifiable ? duration_scale(mb, ref, fit.cpu_bound, 1.0) : 1.0;
+      const double scale =
+          fit.identifiable ? duration_scale(mb, ref, cpu_bound, 1.0, fit.exponent) : 1.0;
       const double predicted = r.median_s * scale;
       out +=
           fmt::format("    #   {}MB: {} -> {} ({:+.1f} %); {}{}\n", mb, human_ms(c.sample_median_s),
@@ -189,8 +197,9 @@ void write_function(const std::string& name, const FunctionSamples& f,
                       c.lognormal || !c.fit ? "" : " (lognormal rejected)");
     }
     if (fit.identifiable)
-      out += fmt::format("    memory_scaling: {{ reference_memory: {}MB, cpu_bound: {:.4f} }}\n",
-                         ref, fit.cpu_bound);
+      out += fmt::format(
+          "    memory_scaling: {{ reference_memory: {}MB, cpu_bound: {:.4f}, exponent: {:.3f} }}\n",
+          ref, fit.cpu_bound, fit.exponent);
   }
 
   if (f.init_s.empty()) {

@@ -42,6 +42,9 @@ struct CalibrateOptions {
   std::string function = "fn";
   /// Most values an empirical duration model keeps (quantiles beyond that).
   std::size_t max_empirical_samples = 1000;
+  /// memory_scaling's exponent: fitted with cpu_bound (std::nullopt, the default), or fixed
+  /// (1: the documented proportional CPU share).
+  std::optional<double> memory_exponent;
   /// How the scenario is called in the comment that shows how to sweep it.
   std::string scenario_path = "SCENARIO.yaml";
 };
@@ -59,8 +62,9 @@ std::uint64_t read_calibration_input(const std::vector<std::string>& inputs,
 ///   Kolmogorov–Smirnov D exceeds its 5 % critical value (parameters estimated from the data,
 ///   Stephens 1974) or there are fewer than 2 values — empirical {samples} (at most
 ///   options.max_empirical_samples quantiles);
-/// - memory_scaling {reference_memory, cpu_bound} fitted to the per-size medians
-///   (fit_memory_scaling) when the sizes differ in CPU speed;
+/// - memory_scaling {reference_memory, cpu_bound, exponent} fitted to the per-size medians
+///   (fit_memory_scaling; exponent fixed by options.memory_exponent, else fitted too) when the
+///   sizes differ in CPU speed;
 /// - cold_start: the same choice for the Init Durations of every size pooled, or constant 0 ms
 ///   when no line had one;
 /// - a workload per function: poisson at (timestamped lines − 1) / (last − first timestamp), or

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "sim/core/units.hpp"
+#include "sim/lambda/cpu_share.hpp"
 #include "sim/scenario/param_reader.hpp"
 
 namespace lsim {
@@ -233,6 +234,10 @@ class Loader {
       f.memory_scaling.threads = m.number_or("threads", 1.0);
       m.check(f.memory_scaling.threads >= 1 && f.memory_scaling.threads <= 64, "threads",
               "must be between 1 and 64");
+      f.memory_scaling.exponent = m.number_or("exponent", 1.0);
+      m.check(f.memory_scaling.exponent >= kMinScalingExponent &&
+                  f.memory_scaling.exponent <= kMaxScalingExponent,
+              "exponent", "must be between 0.25 and 4 (1: CPU time proportional to 1/vCPUs)");
       f.memory_scaling.cold_start = m.boolean_or("cold_start", false);
       m.finish();
     }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/lambda/cpu_share.hpp"
 #include "sim/scenario/config_node.hpp"
 
 namespace lsim {
@@ -28,6 +29,7 @@ class Json {
   // Implicit on purpose: `{"type", "string"}`, `{"minimum", 0}` read like the JSON they build.
   Json(bool b) : kind_(Kind::Bool), bool_(b) {}
   Json(int i) : kind_(Kind::Int), int_(i) {}
+  Json(double d) : kind_(Kind::Double), double_(d) {}
   Json(const char* s) : kind_(Kind::String), string_(s) {}
   Json(std::string s) : kind_(Kind::String), string_(std::move(s)) {}
 
@@ -61,6 +63,9 @@ class Json {
       case Kind::Int:
         out += fmt::format("{}", int_);
         return;
+      case Kind::Double:
+        out += fmt::format("{}", double_);  // shortest round-trip form: 0.25
+        return;
       case Kind::String:
         write_string(out, string_);
         return;
@@ -74,7 +79,7 @@ class Json {
   }
 
  private:
-  enum class Kind { Bool, Int, String, Array, Object };
+  enum class Kind { Bool, Int, Double, String, Array, Object };
   explicit Json(Kind k) : kind_(k) {}
 
   [[nodiscard]] bool is_scalar() const { return kind_ != Kind::Array && kind_ != Kind::Object; }
@@ -205,6 +210,7 @@ class Json {
   Kind kind_;
   bool bool_ = false;
   std::int64_t int_ = 0;
+  double double_ = 0;
   std::string string_;
   std::vector<Json> items_;
   std::vector<Member> members_;
@@ -315,6 +321,12 @@ Json integer_schema(const std::string& description, int minimum, int maximum) {
 }
 
 Json number_schema(const std::string& description, int minimum, int maximum) {
+  Json j = described(description);
+  j.add("type", "number").add("minimum", minimum).add("maximum", maximum);
+  return j;
+}
+
+Json number_schema(const std::string& description, double minimum, double maximum) {
   Json j = described(description);
   j.add("type", "number").add("minimum", minimum).add("maximum", maximum);
   return j;
@@ -537,9 +549,9 @@ std::string scenario_json_schema(const Registries& registries) {
     p.add("memory_scaling",
           closed_object(
               "Scale the duration model, measured at reference_memory, to the configured memory: "
-              "times scale by (1 - cpu_bound) + cpu_bound * s_ref/s, where s = min(memory / "
-              "1769MB, 6, threads) vCPUs (default: none, the models describe the configured "
-              "memory).",
+              "times scale by (1 - cpu_bound) + cpu_bound * (s_ref/s)^exponent, where s = "
+              "min(memory / 1769MB, 6, threads) vCPUs (default: none, the models describe the "
+              "configured memory).",
               Json::object(
                   {{"reference_memory",
                     memory_schema("The memory size at which the duration model was measured, "
@@ -551,6 +563,12 @@ std::string scenario_json_schema(const Registries& registries) {
                    {"threads", number_schema("Threads the function can keep busy, 1 to 64 "
                                              "(default 1).",
                                              1, 64)},
+                   {"exponent",
+                    number_schema("How steeply the CPU-bound part slows down as the CPU share "
+                                  "falls, 0.25 to 4 (default 1: time proportional to 1/vCPUs, "
+                                  "the documented CPU allocation; calibrate fits it to measured "
+                                  "sizes).",
+                                  kMinScalingExponent, kMaxScalingExponent)},
                    {"cold_start", boolean_schema("Whether INIT times scale too (default "
                                                  "false).")}}),
               Json::array({"reference_memory"})));

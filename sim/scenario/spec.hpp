@@ -26,6 +26,7 @@ struct MemoryScaling {
   int reference_mb = 0;     ///< 0: no scaling (the models describe the configured memory)
   double cpu_bound = 1.0;   ///< fraction of the time that is CPU work
   double threads = 1.0;     ///< vCPUs the code can use
+  double exponent = 1.0;    ///< k of (s_ref/s)^k; 1 = proportional CPU share (lambda-facts §2)
   bool cold_start = false;  ///< scale INIT times the same way
 };
 

@@ -90,32 +90,73 @@ double median(std::span<const double> x) {
   return 0.5 * (lower + upper);
 }
 
+namespace {
+
+/// The best clamped c for one exponent k, and its residuals' sum of squares.
+struct CpuBoundFit {
+  double unclamped = 0, clamped = 0, sse = 0;
+  Eigen::VectorXd rel;  ///< relative residual of each size
+};
+
+// Relative residual of size i: (d·(1 + c·(r_i^k − 1)) − med_i) / med_i = u_i + c·v_i with
+// u_i = d/med_i − 1 and v_i = d·(r_i^k − 1)/med_i; least squares: c = −(u·v)/(v·v).
+CpuBoundFit fit_cpu_bound(const Eigen::VectorXd& u, const Eigen::VectorXd& r,
+                          const Eigen::VectorXd& d_over_med, double k) {
+  const Eigen::VectorXd v = (d_over_med.array() * (r.array().pow(k) - 1.0)).matrix();
+  CpuBoundFit f;
+  f.unclamped = -u.dot(v) / v.squaredNorm();
+  f.clamped = std::clamp(f.unclamped, 0.0, 1.0);
+  f.rel = u + f.clamped * v;
+  f.sse = f.rel.squaredNorm();
+  return f;
+}
+
+}  // namespace
+
 MemoryScalingFit fit_memory_scaling(const std::vector<SizeMedian>& sizes, int reference_mb,
-                                    double reference_median_s, double threads) {
+                                    double reference_median_s, double threads,
+                                    std::optional<double> exponent) {
   LSIM_CHECK(reference_median_s > 0, "reference median must be > 0, got {}", reference_median_s);
+  LSIM_CHECK(!exponent || (*exponent >= kMinScalingExponent && *exponent <= kMaxScalingExponent),
+             "exponent must be within [{}, {}], got {}", kMinScalingExponent, kMaxScalingExponent,
+             *exponent);
   MemoryScalingFit fit;
   fit.reference_mb = reference_mb;
   fit.reference_median_s = reference_median_s;
+  fit.exponent = exponent.value_or(1.0);
   const auto m = static_cast<Eigen::Index>(sizes.size());
   const double d = reference_median_s;
-  // Relative residual of size i: (d·(1 + c·(r_i − 1)) − med_i) / med_i = u_i + c·v_i with
-  // u_i = d/med_i − 1 and v_i = d·(r_i − 1)/med_i; least squares: c = −(u·v)/(v·v).
-  Eigen::VectorXd u(m), v(m);
+  Eigen::VectorXd u(m), r(m), d_over_med(m);
+  bool other_speed = false;
   for (Eigen::Index i = 0; i < m; ++i) {
     const SizeMedian& s = sizes[static_cast<std::size_t>(i)];
     LSIM_CHECK(s.median_s > 0, "a median duration must be > 0, got {}", s.median_s);
-    const double r = duration_scale(s.memory_mb, reference_mb, 1.0, threads);
+    r(i) = duration_scale(s.memory_mb, reference_mb, 1.0, threads);
     u(i) = d / s.median_s - 1.0;
-    v(i) = d * (r - 1.0) / s.median_s;
+    d_over_med(i) = d / s.median_s;
+    other_speed = other_speed || std::abs(r(i) - 1.0) > 1e-9;
   }
-  const double vv = v.squaredNorm();
-  if (m == 0 || vv < 1e-18) return fit;  // every size at the reference's speed
+  if (!other_speed) return fit;  // every size at the reference's speed (or no size)
   fit.identifiable = true;
-  fit.unclamped_cpu_bound = -u.dot(v) / vv;
-  fit.cpu_bound = std::clamp(fit.unclamped_cpu_bound, 0.0, 1.0);
-  const Eigen::ArrayXd rel = u.array() + fit.cpu_bound * v.array();
-  fit.rms_relative_error = std::sqrt(rel.square().mean());
-  fit.max_relative_error = rel.abs().maxCoeff();
+  CpuBoundFit best = fit_cpu_bound(u, r, d_over_med, fit.exponent);
+  if (!exponent) {
+    fit.exponent_fitted = true;
+    // Integer steps of 0.001 so that every k is exact to its printed 3 decimals.
+    const int lo = static_cast<int>(std::lround(kMinScalingExponent * 1000));
+    const int hi = static_cast<int>(std::lround(kMaxScalingExponent * 1000));
+    for (int step = lo; step <= hi; ++step) {
+      const double k = step / 1000.0;
+      CpuBoundFit f = fit_cpu_bound(u, r, d_over_med, k);
+      if (f.sse < best.sse * (1 - 1e-12)) {
+        best = std::move(f);
+        fit.exponent = k;
+      }
+    }
+  }
+  fit.unclamped_cpu_bound = best.unclamped;
+  fit.cpu_bound = best.clamped;
+  fit.rms_relative_error = std::sqrt(best.rel.array().square().mean());
+  fit.max_relative_error = best.rel.array().abs().maxCoeff();
   return fit;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -65,21 +66,27 @@ struct MemoryScalingFit {
   double reference_median_s = 0;   ///< the anchor: the median the model gives at reference_mb
   double cpu_bound = 0;            ///< in [0, 1]
   double unclamped_cpu_bound = 0;  ///< the least-squares value before clamping to [0, 1]
+  double exponent = 1;             ///< k of (s_ref/s)^k: the one given, or the fitted one
+  bool exponent_fitted = false;    ///< k was fitted (not given)
   /// Root mean square and maximum of (predicted − measured) / measured over the sizes.
   double rms_relative_error = 0;
   double max_relative_error = 0;
 };
 
-/// The simulator's rule (sim/lambda/cpu_share.hpp), median(m) = d_ref · ((1 − c) + c · r(m))
+/// The simulator's rule (sim/lambda/cpu_share.hpp), median(m) = d_ref · ((1 − c) + c · r(m)^k)
 /// with r(m) = duration_scale(m, reference_mb, 1, threads), the CPU-bound part's slowdown at m
 /// (speed min(m/1,769 MB, 6, threads) vCPUs), fitted to per-size medians: the curve goes through
 /// d_ref = `reference_median_s` (the median of the duration model written for reference_mb, so
 /// the scenario reproduces that size exactly) and c = cpu_bound minimises the sum of squared
-/// relative errors (predicted − measured) / measured of every size — linear least squares in c,
-/// solved with Eigen, then clamped to [0, 1] (the exact constrained optimum of a one-parameter
-/// quadratic). Not identifiable (identifiable = false, cpu_bound 0) when every size has the
-/// reference's speed, e.g. only sizes at or above one vCPU with threads = 1.
+/// relative errors (predicted − measured) / measured of every size — for a given k, linear least
+/// squares in c, solved with Eigen, then clamped to [0, 1] (the exact constrained optimum of a
+/// one-parameter quadratic). k = `exponent` when given (1: the documented proportional CPU
+/// share); std::nullopt fits it too: every k of [0.25, 4] in steps of 0.001, each with its best
+/// c, the smallest sum kept — k stays 1 unless another value fits strictly better (with c = 0
+/// every k fits alike). Not identifiable (identifiable = false, cpu_bound 0) when every size has
+/// the reference's speed, e.g. only sizes at or above one vCPU with threads = 1.
 MemoryScalingFit fit_memory_scaling(const std::vector<SizeMedian>& sizes, int reference_mb,
-                                    double reference_median_s, double threads = 1.0);
+                                    double reference_median_s, double threads = 1.0,
+                                    std::optional<double> exponent = 1.0);
 
 }  // namespace lsim

@@ -15,7 +15,9 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <optional>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/core/rng.hpp"
@@ -234,6 +236,48 @@ TEST_CASE("calibrate: least squares recovers cpu_bound from medians made by the 
     const auto high = lsim::fit_memory_scaling(superlinear, ref, d_ref);
     CHECK(high.unclamped_cpu_bound > 1);
     CHECK(high.cpu_bound == 1);
+  }
+  SECTION("with the exponent free, exact medians give cpu_bound and exponent exactly") {
+    for (const auto [c, k] : {std::pair{0.3, 0.5}, {0.7, 1.5}, {0.36, 2.42}, {1.0, 1.0}}) {
+      INFO("c " << c << ", k " << k);
+      std::vector<lsim::SizeMedian> m;
+      for (int mb : sizes) m.push_back({mb, d_ref * lsim::duration_scale(mb, ref, c, 1.0, k), 10});
+      const lsim::MemoryScalingFit fit = lsim::fit_memory_scaling(m, ref, d_ref, 1.0, std::nullopt);
+      REQUIRE(fit.identifiable);
+      CHECK(fit.exponent_fitted);
+      CHECK(fit.exponent == Approx(k).margin(1e-12));
+      CHECK(fit.cpu_bound == Approx(c).margin(1e-9));
+      CHECK(fit.rms_relative_error < 1e-9);
+      // The documented rule (k = 1) cannot follow a curve bent by k != 1.
+      if (k != 1.0) CHECK(lsim::fit_memory_scaling(m, ref, d_ref).rms_relative_error > 0.01);
+    }
+  }
+  SECTION("a given exponent is kept, and the default is 1") {
+    const auto m = medians(0.6);
+    CHECK(lsim::fit_memory_scaling(m, ref, d_ref).exponent == 1.0);
+    CHECK_FALSE(lsim::fit_memory_scaling(m, ref, d_ref).exponent_fitted);
+    const auto fixed = lsim::fit_memory_scaling(m, ref, d_ref, 1.0, 2.0);
+    CHECK(fixed.exponent == 2.0);
+    CHECK_FALSE(fixed.exponent_fitted);
+    CHECK(fixed.rms_relative_error > 0.01);
+  }
+  SECTION("when nothing depends on the CPU the exponent stays 1") {
+    std::vector<lsim::SizeMedian> flat;  // c = 0 for every k: no k fits better than 1
+    for (int mb : sizes) flat.push_back({mb, d_ref, 10});
+    const auto fit = lsim::fit_memory_scaling(flat, ref, d_ref, 1.0, std::nullopt);
+    CHECK(fit.identifiable);
+    CHECK(fit.cpu_bound == 0);
+    CHECK(fit.exponent == 1.0);
+  }
+  SECTION("the superlinear curve that clamps c at 1 is followed with its exponent") {
+    std::vector<lsim::SizeMedian> superlinear;
+    for (int mb : sizes)
+      superlinear.push_back(
+          {mb, d_ref * std::pow(lsim::duration_scale(mb, ref, 1.0, 1.0), 1.5), 10});
+    const auto fit = lsim::fit_memory_scaling(superlinear, ref, d_ref, 1.0, std::nullopt);
+    CHECK(fit.exponent == Approx(1.5).margin(1e-12));
+    CHECK(fit.cpu_bound == Approx(1.0).margin(1e-9));
+    CHECK(fit.max_relative_error < 1e-9);
   }
   SECTION("sizes at one vCPU or more cannot tell") {
     const std::vector<lsim::SizeMedian> m{{1769, 0.2, 10}, {3008, 0.19, 10}, {10240, 0.21, 10}};
