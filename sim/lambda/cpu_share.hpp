@@ -5,7 +5,7 @@
 // the rest (waiting on I/O) does not change. An optional exponent k bends the CPU-bound part's
 // curve, (s_ref/s)^k: k = 1 (the default) is the documented proportional CPU share; real
 // functions measured at 16 sizes (tests/data/real_memory: SDK-heavy .NET, Node.js and Python
-// functions) slow down faster than that below one vCPU (fitted k 1.4–2.4), which only a fitted
+// functions) slow down faster than that below one vCPU (fitted k 1.4–2.7), which only a fitted
 // k reproduces — an empirical parameter of the function, not a platform fact.
 #pragma once
 

@@ -325,7 +325,7 @@ function and per Memory Size:
                 the simulator's rule duration(m) = duration(ref) x ((1 - c) + c x
                 (s(ref)/s(m))^k), s = min(m/1769MB, 6, 1) vCPUs; c (clamped to [0, 1]) and k
                 (0.25 to 4) by least squares on the per-size medians' relative errors. k = 1 is
-                CPU time proportional to 1/vCPUs; real SDK-heavy functions measure k = 1.4-2.4
+                CPU time proportional to 1/vCPUs; real SDK-heavy functions measure k = 1.4-2.7
                 (slower than that at small sizes). --memory-exponent 1 keeps k at 1.
   cold_start    the same fit for the Init Durations of cold lines (all sizes pooled)
   arrivals      poisson at (lines - 1) / (last - first timestamp) when lines carry timestamps

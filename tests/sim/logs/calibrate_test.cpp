@@ -238,7 +238,7 @@ TEST_CASE("calibrate: least squares recovers cpu_bound from medians made by the 
     CHECK(high.cpu_bound == 1);
   }
   SECTION("with the exponent free, exact medians give cpu_bound and exponent exactly") {
-    for (const auto [c, k] : {std::pair{0.3, 0.5}, {0.7, 1.5}, {0.36, 2.42}, {1.0, 1.0}}) {
+    for (const auto& [c, k] : {std::pair{0.3, 0.5}, {0.7, 1.5}, {0.36, 2.42}, {1.0, 1.0}}) {
       INFO("c " << c << ", k " << k);
       std::vector<lsim::SizeMedian> m;
       for (int mb : sizes) m.push_back({mb, d_ref * lsim::duration_scale(mb, ref, c, 1.0, k), 10});
@@ -303,6 +303,11 @@ TEST_CASE("calibrate: the scenario from synthetic logs loads, runs and gives eac
   CHECK(spec.functions[0].name == "api");
   CHECK(spec.functions[0].memory_scaling.reference_mb == 1024);
   CHECK(spec.functions[0].memory_scaling.cpu_bound == Approx(0.7).margin(0.05));
+  // The logs follow the documented rule: the fitted exponent is near 1. Medians of 300 values
+  // with sigma 0.25 carry ~1.8 % of noise each; simulated over 300 such sets of medians at these
+  // sizes, the fitted k has a standard deviation of 0.06, so 0.25 is about 4 of them.
+  INFO("exponent " << spec.functions[0].memory_scaling.exponent);
+  CHECK(spec.functions[0].memory_scaling.exponent == Approx(1.0).margin(0.25));
 
   for (const auto& [mb, xs] : logs.durations_s) {
     const lsim::ScenarioSpec at =
