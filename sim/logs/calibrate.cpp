@@ -142,10 +142,28 @@ void write_function(const std::string& name, const FunctionSamples& f,
   const int ref = reference_size(f);
   out += fmt::format("  - name: {}\n", name);
   out += fmt::format("    memory: {}MB\n", ref);
-  out +=
-      "    # The logs do not show the function's timeout: the maximum, so no execution is cut "
-      "short.\n";
-  out += "    timeout: 900s\n";
+  if (f.timeout_durations_s.empty()) {
+    out +=
+        "    # The logs do not show the function's timeout (no line timed out): the maximum, so no "
+        "execution is cut short.\n";
+    out += "    timeout: 900s\n";
+  } else {
+    // A timed-out invocation's Duration is the timeout (e.g. 3000.00 ms for 3 s), which Lambda
+    // sets in whole seconds. If the lines disagree the timeout was changed: the largest is used,
+    // so that no execution is cut shorter than the logs show one ran.
+    const auto& t = f.timeout_durations_s;
+    const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
+    const double seconds = std::clamp(std::round(*hi), 1.0, 900.0);
+    out += fmt::format(
+        "    # timeout from the Duration of the {} timed-out line{}: {}{}, rounded to whole "
+        "seconds as Lambda sets it. The duration model is fitted without those lines, so "
+        "simulated timeouts come only from its tail.\n",
+        t.size(), t.size() == 1 ? "" : "s", human_ms(*hi),
+        *lo != *hi ? fmt::format(" (the largest; they range from {}: was the timeout changed?)",
+                                 human_ms(*lo))
+                   : "");
+    out += fmt::format("    timeout: {}s\n", seconds);
+  }
 
   std::map<int, ModelChoice> choices;
   for (const auto& [mb, xs] : f.durations_s)
@@ -312,6 +330,7 @@ std::uint64_t read_calibration_input(const std::vector<std::string>& inputs,
     }
     if (r.status == "timeout") {
       ++f.timeouts;
+      f.timeout_durations_s.push_back(seconds_of(r.duration));
       return;
     }
     if (r.status != "success") ++f.errors;

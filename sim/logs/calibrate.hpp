@@ -25,6 +25,8 @@ struct FunctionSamples {
   std::uint64_t cold = 0;      ///< REPORT lines with Init Duration
   std::uint64_t restores = 0;  ///< REPORT lines with Restore Duration (SnapStart)
   std::uint64_t timeouts = 0;  ///< Status: timeout
+  /// Duration (seconds) of the timed-out lines: the function's timeout at the time.
+  std::vector<double> timeout_durations_s;
   std::uint64_t errors = 0;    ///< any other status than success and timeout
   std::uint64_t timed = 0;     ///< REPORT lines whose timestamp gives a time of day
   std::int64_t first_us = 0, last_us = 0;  ///< earliest and latest such timestamp (epoch us)
@@ -65,6 +67,8 @@ std::uint64_t read_calibration_input(const std::vector<std::string>& inputs,
 /// - memory_scaling {reference_memory, cpu_bound, exponent} fitted to the per-size medians
 ///   (fit_memory_scaling; exponent fixed by options.memory_exponent, else fitted too) when the
 ///   sizes differ in CPU speed;
+/// - timeout: the largest Duration of the timed-out lines rounded to whole seconds (Lambda's
+///   timeout is set in seconds, 1–900), or 900 s (nothing cut short) without any;
 /// - cold_start: the same choice for the Init Durations of every size pooled, or constant 0 ms
 ///   when no line had one;
 /// - a workload per function: poisson at (timestamped lines − 1) / (last − first timestamp), or

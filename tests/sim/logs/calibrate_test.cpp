@@ -348,6 +348,11 @@ TEST_CASE("calibrate: log groups name the functions and timeouts are left out of
   CHECK(yaml.find("- name: api") != std::string::npos);
   CHECK(yaml.find("name: unused") == std::string::npos);
   CHECK(yaml.find("1 timed out (left out of the fits") != std::string::npos);
+  // The timed-out line's Duration, 3000.00 ms, is the function's timeout: 3 s. api has none.
+  CHECK(yaml.find("timeout from the Duration of the 1 timed-out line: 3000.00 ms, rounded") !=
+        std::string::npos);
+  CHECK(yaml.find("    timeout: 3s\n") != std::string::npos);
+  CHECK(yaml.find("no line timed out") != std::string::npos);
   // Five lines 1 s apart: rate (5 − 1) / 4 s.
   CHECK(yaml.find("rate: 1.000000/s") != std::string::npos);
   CHECK(yaml.find("cold-start ratio 20.00 %") != std::string::npos);
@@ -355,7 +360,23 @@ TEST_CASE("calibrate: log groups name the functions and timeouts are left out of
   const lsim::ScenarioSpec spec = lsim::test::load_yaml(yaml);
   CHECK(spec.functions.size() == 2);
   CHECK(spec.workloads.size() == 2);
+  for (const auto& f : spec.functions)
+    CHECK(lsim::to_seconds(f.timeout) == (f.name == "api" ? 900.0 : 3.0));
   lsim::test::check_conservation(lsim::test::run_spec(spec));
+
+  // Timed-out lines that disagree (the timeout was changed): the largest, and a warning.
+  std::string changed = logs;
+  std::snprintf(buf, sizeof buf, fmt_line, 20, "thumbnail.v2", 20, "6001.20", "\tStatus: timeout");
+  changed += buf;
+  std::snprintf(buf, sizeof buf, fmt_line, 21, "thumbnail.v2", 21, "6000.00", "\tStatus: timeout");
+  changed += buf;
+  std::string yaml2 = calibrate_text(changed, "unused");
+  // Comments are wrapped at 100 columns: join the continuation lines before searching.
+  for (std::size_t at; (at = yaml2.find("\n    #     ")) != std::string::npos;)
+    yaml2.replace(at, 11, " ");
+  CHECK(yaml2.find("3 timed-out lines: 6001.20 ms (the largest; they range from 3000.00 ms: was "
+                   "the timeout changed?)") != std::string::npos);
+  CHECK(yaml2.find("    timeout: 6s\n") != std::string::npos);
 }
 
 TEST_CASE("calibrate: bad input is reported with its file and line", "[calibrate]") {
