@@ -330,7 +330,6 @@ class CsvWriter final : public Writer {
   std::ostream& out_;
 };
 
-/// Prints a problem with the input as `file:line: error: message`; only the first kMax are shown.
 /// Adds the line's billed MB-ms to its memory size's usage; false (nothing added) when a sum would
 /// overflow 64 bits, which only absurd input can cause (12-digit durations, 7-digit memory).
 bool add_usage(Totals& t, const ReportRecord& r) {

@@ -134,11 +134,12 @@ void write_function(const std::string& name, const FunctionSamples& f,
       percent(static_cast<double>(f.cold) / static_cast<double>(f.records)),
       f.log_group != name ? fmt::format("; log group name '{}'", f.log_group) : "",
       f.restores > 0 ? fmt::format("; {} SnapStart restores (not modelled here)", f.restores) : "");
-  if (f.timeouts > 0 || f.errors > 0)
+  const std::size_t timeouts = f.timeout_durations_s.size();
+  if (timeouts > 0 || f.errors > 0)
     out += fmt::format(
         "  # {} timed out (left out of the fits: their Duration is the timeout), {} ended in an "
         "error (kept)\n",
-        f.timeouts, f.errors);
+        timeouts, f.errors);
   const int ref = reference_size(f);
   out += fmt::format("  - name: {}\n", name);
   out += fmt::format("    memory: {}MB\n", ref);
@@ -329,7 +330,6 @@ std::uint64_t read_calibration_input(const std::vector<std::string>& inputs,
       ++f.timed;
     }
     if (r.status == "timeout") {
-      ++f.timeouts;
       f.timeout_durations_s.push_back(seconds_of(r.duration));
       return;
     }

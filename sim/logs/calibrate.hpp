@@ -24,8 +24,7 @@ struct FunctionSamples {
   std::uint64_t records = 0;   ///< REPORT lines
   std::uint64_t cold = 0;      ///< REPORT lines with Init Duration
   std::uint64_t restores = 0;  ///< REPORT lines with Restore Duration (SnapStart)
-  std::uint64_t timeouts = 0;  ///< Status: timeout
-  /// Duration (seconds) of the timed-out lines: the function's timeout at the time.
+  /// Duration (seconds) of each `Status: timeout` line: the function's timeout at the time.
   std::vector<double> timeout_durations_s;
   std::uint64_t errors = 0;    ///< any other status than success and timeout
   std::uint64_t timed = 0;     ///< REPORT lines whose timestamp gives a time of day

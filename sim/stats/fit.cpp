@@ -100,8 +100,8 @@ struct CpuBoundFit {
 
 // Relative residual of size i: (d·(1 + c·(r_i^k − 1)) − med_i) / med_i = u_i + c·v_i with
 // u_i = d/med_i − 1 and v_i = d·(r_i^k − 1)/med_i; least squares: c = −(u·v)/(v·v).
-CpuBoundFit fit_cpu_bound(const Eigen::VectorXd& u, const Eigen::VectorXd& r,
-                          const Eigen::VectorXd& d_over_med, double k) {
+CpuBoundFit fit_cpu_bound(const Eigen::VectorXd& r, const Eigen::VectorXd& d_over_med, double k) {
+  const Eigen::VectorXd u = (d_over_med.array() - 1.0).matrix();
   const Eigen::VectorXd v = (d_over_med.array() * (r.array().pow(k) - 1.0)).matrix();
   CpuBoundFit f;
   f.unclamped = -u.dot(v) / v.squaredNorm();
@@ -126,19 +126,18 @@ MemoryScalingFit fit_memory_scaling(const std::vector<SizeMedian>& sizes, int re
   fit.exponent = exponent.value_or(1.0);
   const auto m = static_cast<Eigen::Index>(sizes.size());
   const double d = reference_median_s;
-  Eigen::VectorXd u(m), r(m), d_over_med(m);
+  Eigen::VectorXd r(m), d_over_med(m);
   bool other_speed = false;
   for (Eigen::Index i = 0; i < m; ++i) {
     const SizeMedian& s = sizes[static_cast<std::size_t>(i)];
     LSIM_CHECK(s.median_s > 0, "a median duration must be > 0, got {}", s.median_s);
     r(i) = duration_scale(s.memory_mb, reference_mb, 1.0, threads);
-    u(i) = d / s.median_s - 1.0;
     d_over_med(i) = d / s.median_s;
     other_speed = other_speed || std::abs(r(i) - 1.0) > 1e-9;
   }
   if (!other_speed) return fit;  // every size at the reference's speed (or no size)
   fit.identifiable = true;
-  CpuBoundFit best = fit_cpu_bound(u, r, d_over_med, fit.exponent);
+  CpuBoundFit best = fit_cpu_bound(r, d_over_med, fit.exponent);
   if (!exponent) {
     fit.exponent_fitted = true;
     // Integer steps of 0.001 so that every k is exact to its printed 3 decimals.
@@ -146,7 +145,7 @@ MemoryScalingFit fit_memory_scaling(const std::vector<SizeMedian>& sizes, int re
     const int hi = static_cast<int>(std::lround(kMaxScalingExponent * 1000));
     for (int step = lo; step <= hi; ++step) {
       const double k = step / 1000.0;
-      CpuBoundFit f = fit_cpu_bound(u, r, d_over_med, k);
+      CpuBoundFit f = fit_cpu_bound(r, d_over_med, k);
       if (f.sse < best.sse * (1 - 1e-12)) {
         best = std::move(f);
         fit.exponent = k;
