@@ -14,6 +14,8 @@
 
 namespace lsim {
 
+/// Memory a function may have: 128 MB to 10,240 MB (lambda-facts §2).
+inline constexpr int kMinMemoryMb = 128, kMaxMemoryMb = 10'240;
 inline constexpr double kMbPerVcpu = 1769.0;
 inline constexpr double kMaxVcpus = 6.0;
 /// The range a memory_scaling exponent may take (and calibrate fits it in).

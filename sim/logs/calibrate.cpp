@@ -15,14 +15,13 @@
 #include "sim/lambda/cpu_share.hpp"
 #include "sim/logs/line_reader.hpp"
 #include "sim/logs/report.hpp"
+#include "sim/scenario/load.hpp"
 #include "sim/stats/fit.hpp"
 
 namespace lsim {
 
 namespace {
 
-constexpr int kMinMemoryMb = 128;
-constexpr int kMaxMemoryMb = 10'240;
 constexpr double kZ99 = 2.3263478740408408;  // standard normal quantile at 0.99
 
 /// A printed duration in seconds; 0.00 ms (possible for trivial handlers) becomes half the
@@ -291,10 +290,8 @@ std::string wrap_comments(const std::string& text) {
 std::string function_name_from(const std::string& log_group) {
   std::string out;
   for (char c : log_group) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_';
-    out += ok ? c : '_';
-    if (out.size() == 64) break;
+    out += function_name_char(c) ? c : '_';
+    if (out.size() == kMaxFunctionNameLength) break;
   }
   return out.empty() ? "fn" : out;
 }

@@ -29,7 +29,6 @@ const std::vector<std::string> kKnownRuntimes = {
     "dotnet8",    "dotnet10",      "ruby3.2",         "ruby3.3",     "ruby3.4",
     "provided",   "provided.al2",  "provided.al2023"};
 
-constexpr int kMinMemoryMb = 128, kMaxMemoryMb = 10240;   // lambda-facts §2
 constexpr int kMinEphemeralMb = 512, kMaxEphemeralMb = 10240;
 constexpr auto kMaxTimeout = std::chrono::seconds(900);
 constexpr int kUnreservedMinimum = 100;  // lambda-facts §3: 100 must stay unreserved
@@ -37,13 +36,6 @@ constexpr std::size_t kMaxFunctions = 10'000;
 constexpr std::size_t kMaxWorkloads = 100'000;
 
 const char* kDefaultKeepAlive = "{type: fixed, idle: 10m, max_lifetime: 2h}";
-
-bool valid_function_name(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
-}
 
 ConfigNode default_model(const char* yaml, const SourceLoc& loc) {
   Diagnostics ignore;
@@ -1001,6 +993,11 @@ ScenarioSpec finish_load(ConfigNode root, const std::string& origin, const Regis
 }
 
 }  // namespace
+
+bool valid_function_name(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxFunctionNameLength &&
+         std::all_of(name.begin(), name.end(), function_name_char);
+}
 
 ScenarioSpec load_scenario(const std::string& path, const Registries& registries,
                            const std::vector<std::string>& overrides, Diagnostics* warnings) {

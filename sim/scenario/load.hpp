@@ -2,7 +2,9 @@
 // problem is collected and reported at once, as `file:line:col: error: key.path: message`.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/lambda/registries.hpp"
@@ -23,6 +25,16 @@ ScenarioSpec load_scenario_text(const std::string& text, const std::string& orig
                                 const Registries& registries,
                                 const std::vector<std::string>& overrides = {},
                                 Diagnostics* warnings = nullptr);
+
+/// AWS function names (and alias names) are at most 64 characters, each an ASCII letter, a digit,
+/// '-' or '_'.
+inline constexpr std::size_t kMaxFunctionNameLength = 64;
+constexpr bool function_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+/// 1 to kMaxFunctionNameLength characters, each function_name_char().
+bool valid_function_name(std::string_view name);
 
 /// Applies one `key.path=value` override to `root` (list items by index or by `name`:
 /// `functions.0.memory=1024MB`, `functions.api.memory=1024MB`, `functions[0].memory=...`).

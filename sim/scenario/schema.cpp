@@ -255,7 +255,7 @@ const std::string& memory_pattern() {
   static const std::string p = quantity_pattern("MB|GB|", false);
   return p;
 }
-// load.cpp's valid_function_name(): 1-64 ASCII letters, digits, '-' or '_'.
+// valid_function_name() (load.hpp): 1-64 ASCII letters, digits, '-' or '_'.
 constexpr const char* kFunctionNamePattern = "^[A-Za-z0-9_-]{1,64}$";
 // Loader::is_version_name and the alias-name rule in Loader::read_versions.
 constexpr const char* kVersionPattern = "^[1-9][0-9]{0,9}$";
@@ -526,10 +526,10 @@ std::string scenario_json_schema(const Registries& registries) {
     p.add("architecture",
           enum_schema("Instruction set architecture (default x86_64).", {"x86_64", "arm64"}));
     p.add("package_type", enum_schema("Deployment package type (default zip).", {"zip", "image"}));
-    // kMinMemoryMb..kMaxMemoryMb, kMinEphemeralMb..kMaxEphemeralMb, kMaxTimeout in load.cpp
+    // kMinEphemeralMb..kMaxEphemeralMb and kMaxTimeout in load.cpp
     p.add("memory", memory_schema("Memory size, 128MB to 10240MB (10GB); a bare number is MB "
                                   "(default 128MB). CPU and price scale with it.",
-                                  128, 10240));
+                                  kMinMemoryMb, kMaxMemoryMb));
     p.add("ephemeral_storage",
           memory_schema("Size of /tmp, 512MB to 10240MB (default 512MB, the part that is free).",
                         512, 10240));
@@ -556,7 +556,7 @@ std::string scenario_json_schema(const Registries& registries) {
                   {{"reference_memory",
                     memory_schema("The memory size at which the duration model was measured, "
                                   "128MB to 10240MB (required).",
-                                  128, 10240)},
+                                  kMinMemoryMb, kMaxMemoryMb)},
                    {"cpu_bound", number_schema("The CPU-bound fraction of the duration, 0 to 1 "
                                                "(default 1).",
                                                0, 1)},
@@ -623,7 +623,7 @@ std::string scenario_json_schema(const Registries& registries) {
                             {"reference_memory",
                              memory_schema("Memory at which `extra` was measured (default: the "
                                            "function's memory).",
-                                           128, 10240)}}),
+                                           kMinMemoryMb, kMaxMemoryMb)}}),
               Json::array({"extra"})));
     return p;
   };

@@ -18,6 +18,7 @@
 #include "models/builtin.hpp"
 #include "models/traces/trace_files.hpp"
 #include "sim/core/units.hpp"
+#include "sim/lambda/cpu_share.hpp"
 #include "sim/logs/line_reader.hpp"
 #include "sim/scenario/load.hpp"
 
@@ -265,8 +266,8 @@ std::vector<Imported> import_azure2019(const Options& o) {
       if (!mb || *mb < 0)
         trace::fail_at(files.memory, in.line_number(),
                        fmt::format("'{}' is not a memory in MB", f[*avg]));
-      app_memory[fmt::format("{},{}", f[*owner], f[*app])] =
-          static_cast<int>(std::clamp(std::ceil(*mb), 128.0, 10240.0));
+      app_memory[fmt::format("{},{}", f[*owner], f[*app])] = static_cast<int>(
+          std::clamp(std::ceil(*mb), double{kMinMemoryMb}, double{kMaxMemoryMb}));
     }
   }
   for (Imported& imp : out) {
@@ -451,7 +452,7 @@ Options parse_options(const std::vector<std::string>& args) {
             fmt::format("import: {} '{}' is not a whole number >= 1", a, v));
       if (a == "--top")
         o.top = static_cast<std::size_t>(n);
-      else if (n < 128 || n > 10240)
+      else if (n < kMinMemoryMb || n > kMaxMemoryMb)
         throw std::invalid_argument(fmt::format("import: --memory {} is outside 128–10240 MB", v));
       else
         o.memory_mb = static_cast<int>(n);

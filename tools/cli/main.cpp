@@ -834,8 +834,7 @@ int cmd_calibrate(const std::vector<std::string>& args) {
   lsim::CalibrateOptions o;
   if (vm.count("function")) {
     o.function = vm["function"].as<std::string>();
-    if (o.function.empty() || o.function.size() > 64 ||
-        lsim::function_name_from(o.function) != o.function)
+    if (!lsim::valid_function_name(o.function))
       throw UsageError(fmt::format(
           "calibrate: --function '{}' is not a function name (1-64 letters, digits, '-', '_')",
           o.function));
