@@ -311,6 +311,7 @@ cannot be read, a malformed REPORT line with its line number, no REPORT line at 
 
 const char* kCalibrateHelp =
     R"(usage: lambdasim calibrate LOGS... [--function NAME] [--output SCENARIO.yaml]
+                           [--max-samples N] [--memory-exponent K]
 
 Turns your own CloudWatch logs into a ready-to-run scenario. Reads CloudWatch Logs lines
 (files, or - for standard input; plain text or gzip), takes every REPORT line, and fits per
