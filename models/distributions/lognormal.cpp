@@ -8,11 +8,10 @@
 #include <cmath>
 
 #include "models/builtin.hpp"
+#include "sim/core/rng.hpp"
 
 namespace lsim::models {
 namespace {
-
-constexpr double kZ99 = 2.3263478740408408;  // standard normal quantile at 0.99
 
 class LognormalDistribution final : public DurationDistribution {
  public:
@@ -64,7 +63,7 @@ void register_lognormal_distribution(Registry<DurationDistribution>& r) {
                         "percentiles out of order: p99 must be at least the median"))
              return nullptr;
            const double mu = std::log(to_seconds(median));
-           const double sigma = (std::log(to_seconds(p99)) - mu) / kZ99;
+           const double sigma = (std::log(to_seconds(p99)) - mu) / kNormalZ99;
            return std::make_unique<LognormalDistribution>(mu, sigma, std::move(rng));
          }});
 }

@@ -10,6 +10,10 @@
 
 namespace lsim {
 
+/// The standard normal quantile at 0.99 (of what RngStream::normal() draws): a lognormal's 99th
+/// percentile is exp(mu + kNormalZ99 · sigma).
+inline constexpr double kNormalZ99 = 2.3263478740408408;
+
 constexpr std::uint64_t splitmix64(std::uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;

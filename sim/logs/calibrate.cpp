@@ -12,6 +12,7 @@
 
 #include "sim/core/check.hpp"
 #include "sim/core/diagnostics.hpp"
+#include "sim/core/rng.hpp"
 #include "sim/lambda/cpu_share.hpp"
 #include "sim/logs/line_reader.hpp"
 #include "sim/logs/report.hpp"
@@ -21,8 +22,6 @@
 namespace lsim {
 
 namespace {
-
-constexpr double kZ99 = 2.3263478740408408;  // standard normal quantile at 0.99
 
 /// A printed duration in seconds; 0.00 ms (possible for trivial handlers) becomes half the
 /// printed resolution, so ln() is defined and the value stays below anything printed as 0.01.
@@ -85,7 +84,7 @@ std::string describe(const ModelChoice& c) {
   return fmt::format(
       "lognormal MLE mu {:.4f}, sigma {:.4f} of ln(s) (median {}, p99 {}), n = {}; KS D = "
       "{:.4f} {} {:.4f} (5 % critical value, parameters estimated)",
-      f.mu, f.sigma, human_ms(std::exp(f.mu)), human_ms(std::exp(f.mu + kZ99 * f.sigma)), f.n,
+      f.mu, f.sigma, human_ms(std::exp(f.mu)), human_ms(std::exp(f.mu + kNormalZ99 * f.sigma)), f.n,
       f.ks_d, f.acceptable() ? "<=" : ">", f.ks_critical);
 }
 
